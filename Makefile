@@ -1,0 +1,63 @@
+# The front door. `make run` serves the portal with the Leicestershire data and demo users;
+# `make test` runs every test on SQLite and again on a throwaway PostgreSQL cluster.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: run test test-sqlite test-postgres lint format bench static system-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/build/portal.css: node_modules/.installed frontend/portal.scss frontend/build.mjs
+	npm run --silent build
+
+static: static/build/portal.css
+
+run: $(VENV)/.installed static
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_leicestershire
+	$(BIN)/python manage.py create_demo_users
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# PostgreSQL and Chromium come from Debian's packages when the machine lacks them.
+system-deps:
+	@bash scripts/system-deps.sh
+
+test: $(VENV)/.installed static system-deps
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	@echo "=== tests on SQLite ==="
+	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres:
+	@echo "=== tests on PostgreSQL (throwaway cluster) ==="
+	$(BIN)/python scripts/with_postgres.py -- $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(VENV)/.installed static system-deps
+	$(BIN)/python scripts/with_postgres.py -- $(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules static/build staticfiles db.sqlite3 test-artifacts

@@ -1,0 +1,123 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from contracts.models import (
+    Allocation,
+    BudgetLine,
+    Contract,
+    ContractYear,
+    Contribution,
+    Funder,
+    Organisation,
+    Outcome,
+    SubContract,
+)
+from vcsportal.financial_year import format_financial_year
+
+
+class FinancialYearListFilter(admin.SimpleListFilter):
+    title = "financial year"
+    parameter_name = "financial_year"
+
+    def lookups(self, request, model_admin):
+        years = model_admin.get_queryset(request).values_list("financial_year", flat=True).distinct()
+        return [(year, format_financial_year(year)) for year in sorted(set(years))]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(financial_year=self.value()) if self.value() else queryset
+
+
+@admin.register(Funder)
+class FunderAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "kind", "is_group", "org_id"]
+    list_filter = ["kind", "is_group"]
+    search_fields = ["code", "name", "org_id"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "kind", "district", "org_id"]
+    list_filter = ["kind", "county", "district"]
+    search_fields = ["code", "name", "org_id"]
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(admin.ModelAdmin):
+    list_display = ["number", "strand", "priority", "wording"]
+    list_filter = ["strand", "priority"]
+    search_fields = ["wording"]
+
+
+class ContractYearInline(admin.TabularInline):
+    model = ContractYear
+    extra = 0
+
+
+@admin.register(Contract)
+class ContractAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "reference",
+        "title",
+        "commissioner",
+        "provider",
+        "start_year",
+        "end_year",
+        "extension_exercised",
+    ]
+    list_filter = ["county", "extension_exercised"]
+    search_fields = ["reference", "title", "provider__code"]
+    inlines = [ContractYearInline]
+    readonly_fields = ["reconciliation"]
+
+    @admin.display(description="Reconciliation (contributions / stated total / allocated)")
+    def reconciliation(self, contract):
+        lines = []
+        for year in range(contract.start_year, contract.end_year + 1):
+            contributions = contract.contributions_total(year)
+            stated = contract.stated_total(year)
+            allocated = contract.allocated_total(year)
+            stated_text = f"£{stated:,.2f}" if stated is not None else "not stated"
+            variance = f"; allocated minus contributions £{allocated - contributions:,.2f}"
+            if stated is not None:
+                variance += f"; contributions minus stated £{contributions - stated:,.2f}"
+            lines.append(
+                f"{format_financial_year(year)}: contributions £{contributions:,.2f}, stated {stated_text}, "
+                f"allocated £{allocated:,.2f}{variance}"
+            )
+        return "\n".join(lines)
+
+
+@admin.register(ContractYear)
+class ContractYearAdmin(SimpleHistoryAdmin):
+    list_display = ["contract", "financial_year", "stated_total", "is_estimate"]
+    list_filter = [FinancialYearListFilter, "is_estimate"]
+    search_fields = ["contract__reference"]
+
+
+@admin.register(Contribution)
+class ContributionAdmin(SimpleHistoryAdmin):
+    list_display = ["contract", "funder", "financial_year", "description", "amount"]
+    list_filter = [FinancialYearListFilter, "funder__kind", "funder"]
+    search_fields = ["funder__code", "funder__name", "description"]
+
+
+@admin.register(SubContract)
+class SubContractAdmin(SimpleHistoryAdmin):
+    list_display = ["provider", "contract", "start_year", "end_year", "status"]
+    list_filter = ["status", "provider__kind"]
+    search_fields = ["provider__code", "provider__name"]
+    filter_horizontal = ["districts"]
+
+
+@admin.register(Allocation)
+class AllocationAdmin(SimpleHistoryAdmin):
+    list_display = ["organisation", "contract", "financial_year", "amount"]
+    list_filter = [FinancialYearListFilter, "organisation__kind"]
+    search_fields = ["organisation__code", "organisation__name"]
+
+
+@admin.register(BudgetLine)
+class BudgetLineAdmin(SimpleHistoryAdmin):
+    list_display = ["contract", "financial_year", "category", "district", "amount"]
+    list_filter = [FinancialYearListFilter, "category", "district"]
+    search_fields = ["note", "district__name"]

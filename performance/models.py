@@ -1,0 +1,283 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django_fsm import FSMField, transition
+from simple_history.models import HistoricalRecords
+
+from contracts.models import Strand
+from vcsportal.financial_year import format_financial_year
+
+
+class Indicator(models.Model):
+    """A measure in the unified performance management framework."""
+
+    class Kind(models.TextChoices):
+        QUANTITATIVE = "Q", "Quantitative target"
+        NARRATIVE = "NAR", "Narrative assessment"
+        NO_TARGET = "X", "No target"
+        ONE_OFF = "ONE_OFF", "One-off event"
+
+    class Unit(models.TextChoices):
+        COUNT = "count", "Count"
+        PERCENTAGE = "percentage", "Percentage"
+        MONEY = "money", "Money (£)"
+
+    code = models.CharField(max_length=20, unique=True)
+    number = models.PositiveSmallIntegerField(help_text="Position in its provider's list.")
+    short_name = models.CharField(max_length=200)
+    wording = models.TextField()
+    strand = models.CharField(max_length=20, choices=Strand.choices)
+    outcomes = models.ManyToManyField("contracts.Outcome", blank=True, related_name="indicators")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    unit = models.CharField(max_length=12, choices=Unit.choices, default=Unit.COUNT)
+    higher_is_better = models.BooleanField(default=True)
+    under_provider_control = models.BooleanField(default=True)
+    tolerance_pct = models.DecimalField(
+        "amber tolerance (%)",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10.00"),
+        help_text="How far short of target (as % of target) still rates amber rather than red.",
+    )
+    for_cio = models.BooleanField("reported by the CIO", default=False)
+    for_hub = models.BooleanField("reported by community hubs", default=False)
+    for_lrc = models.BooleanField("reported by local resource centres", default=False)
+    by_district = models.BooleanField(
+        "CIO reports it per district",
+        default=False,
+        help_text="Local indicators the CIO reports per district.",
+    )
+    is_illustrative = models.BooleanField(
+        default=False, help_text="The source gives no name for this indicator: the wording is ours."
+    )
+    note = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(name="tolerance_not_negative", condition=Q(tolerance_pct__gte=0)),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.short_name}"
+
+    def get_absolute_url(self):
+        return reverse("performance:indicator", kwargs={"code": self.code})
+
+
+class Target(models.Model):
+    """An indicator's target for a financial year: for all providers, or for one; annual or for one quarter."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    financial_year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Empty for an annual target.")
+    provider = models.ForeignKey(
+        "contracts.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="targets",
+        help_text="Empty: the target for every provider that reports this indicator.",
+    )
+    value = models.DecimalField(max_digits=14, decimal_places=2)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator", "financial_year", "quarter"]
+        constraints = [
+            # One target per indicator, year, quarter (or annual) and provider (or all): the empty ones are
+            # folded to 0 so that two "annual, all providers" targets collide on SQLite and PostgreSQL alike.
+            models.UniqueConstraint(
+                "indicator",
+                "financial_year",
+                Coalesce("quarter", Value(0)),
+                Coalesce("provider", Value(0)),
+                name="one_target",
+            ),
+            models.CheckConstraint(
+                name="target_quarter_1_to_4",
+                condition=Q(quarter__isnull=True) | Q(quarter__gte=1, quarter__lte=4),
+            ),
+        ]
+
+    def __str__(self):
+        when = format_financial_year(self.financial_year) + (f" Q{self.quarter}" if self.quarter else "")
+        return f"{self.indicator.code} {when}: {self.value}"
+
+
+class ReportingPeriod(models.Model):
+    """A quarter of a financial year (Q1 is April to June) in which providers report."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        OPEN = "open", "Open"
+        LOCKED = "locked", "Locked"
+
+    financial_year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    opens_on = models.DateField(null=True, blank=True)
+    due_on = models.DateField(null=True, blank=True)
+    locked_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["financial_year", "quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["financial_year", "quarter"], name="one_period_per_quarter"),
+            models.CheckConstraint(name="period_quarter_1_to_4", condition=Q(quarter__gte=1, quarter__lte=4)),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return f"{format_financial_year(self.financial_year)} Q{self.quarter}"
+
+    @property
+    def slug(self) -> str:
+        """The label in URL form, e.g. ``2010-11-q2``."""
+        return f"{self.financial_year}-{(self.financial_year + 1) % 100:02d}-q{self.quarter}"
+
+
+class Return(models.Model):
+    """A provider's quarterly temperature check for one period."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        ACCEPTED = "accepted", "Accepted"
+        RETURNED = "returned", "Returned"
+        SIGNED_OFF = "signed_off", "Signed off"
+
+    #: Statuses whose figures count on dashboards.
+    COUNTED = (Status.SUBMITTED, Status.ACCEPTED, Status.SIGNED_OFF)
+
+    provider = models.ForeignKey("contracts.Organisation", on_delete=models.PROTECT, related_name="returns")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="returns")
+    status = FSMField(max_length=12, choices=Status.choices, default=Status.DRAFT, protected=False)
+    version = models.PositiveIntegerField(default=1, help_text="Goes up with every save; refuses stale edits.")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    review_comment = models.TextField(blank=True, help_text="Why the return was sent back or reopened.")
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["period", "provider__kind", "provider__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "period"], name="one_return_per_provider_period"),
+        ]
+        indexes = [models.Index(fields=["period", "status"], name="return_period_status")]
+
+    def __str__(self):
+        return f"{self.provider.code} {self.period.label}"
+
+    def get_absolute_url(self):
+        return reverse("performance:return", kwargs={"pk": self.pk})
+
+    # The workflow's transitions. Who may fire each one is decided in vcsportal.permissions;
+    # the services in performance.services record the who, when and why.
+    @transition(field=status, source=[Status.DRAFT], target=Status.SUBMITTED)
+    def submit(self):
+        pass
+
+    @transition(field=status, source=[Status.SUBMITTED], target=Status.ACCEPTED)
+    def accept(self):
+        pass
+
+    @transition(field=status, source=[Status.ACCEPTED], target=Status.SIGNED_OFF)
+    def sign_off(self):
+        pass
+
+    @transition(field=status, source=[Status.SUBMITTED, Status.ACCEPTED], target=Status.RETURNED)
+    def send_back(self):
+        pass
+
+    @transition(field=status, source=[Status.RETURNED], target=Status.DRAFT)
+    def resume(self):
+        pass
+
+    @transition(field=status, source=[Status.SUBMITTED, Status.ACCEPTED, Status.SIGNED_OFF], target=Status.DRAFT)
+    def reopen(self):
+        pass
+
+
+class Rag(models.TextChoices):
+    RED = "red", "Red"
+    AMBER = "amber", "Amber"
+    GREEN = "green", "Green"
+    NOT_REPORTED = "not_reported", "Not reported"
+
+
+class NotReportedReason(models.TextChoices):
+    NO_TARGET = "no_target", "No target set"
+    NOT_APPLICABLE = "not_applicable", "Not applicable"
+    NOT_YET_AVAILABLE = "not_yet_available", "Data not yet available"
+    OTHER = "other", "Other"
+
+
+class Validation(models.TextChoices):
+    SELF_RATED = "self_rated", "Self-rated"
+    VALIDATED = "validated", "Validated"
+    CHALLENGED = "challenged", "Challenged"
+
+
+class Result(models.Model):
+    """One indicator's rating, figure and narrative in a return (per district where the CIO reports so)."""
+
+    return_obj = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="results", db_column="return_id")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="results")
+    district = models.ForeignKey(
+        "districts.District", on_delete=models.PROTECT, null=True, blank=True, related_name="results"
+    )
+    rag = models.CharField("RAG rating", max_length=12, choices=Rag.choices, blank=True)
+    computed_rag = models.CharField(max_length=12, choices=Rag.choices, blank=True)
+    rag_override_reason = models.TextField(blank=True)
+    not_reported_reason = models.CharField(max_length=20, choices=NotReportedReason.choices, blank=True)
+    not_reported_other = models.CharField(max_length=500, blank=True)
+    actual = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    target = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    narrative = models.TextField(blank=True)
+    evidence_url = models.URLField(blank=True, max_length=500)
+    validation = models.CharField(max_length=12, choices=Validation.choices, default=Validation.SELF_RATED)
+    validation_comment = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["return_obj", "indicator__code", "district__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["return_obj", "indicator"],
+                condition=Q(district__isnull=True),
+                name="one_result_per_indicator",
+            ),
+            models.UniqueConstraint(
+                fields=["return_obj", "indicator", "district"],
+                condition=Q(district__isnull=False),
+                name="one_result_per_indicator_district",
+            ),
+            models.CheckConstraint(
+                name="not_reported_has_a_reason",
+                condition=~Q(rag="not_reported") | ~Q(not_reported_reason=""),
+            ),
+        ]
+        indexes = [models.Index(fields=["indicator", "rag"], name="result_indicator_rag")]
+
+    def __str__(self):
+        where = f" {self.district.slug}" if self.district_id else ""
+        return f"{self.return_obj} {self.indicator.code}{where}"
+
+    @property
+    def is_override(self) -> bool:
+        return bool(self.computed_rag) and bool(self.rag) and self.rag != self.computed_rag

@@ -1,0 +1,68 @@
+"""Shared fixtures. Every test database starts with the Leicestershire data and the demo users, loaded
+once per session through the same code `make run` uses; tests then run in rolled-back transactions."""
+
+import pytest
+from django.test import Client
+
+from vcsportal.demo import DEMO_PASSWORD, demo_users_create
+from vcsportal.leicestershire import load_leicestershire
+from vcsportal.models import User
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_leicestershire()
+        demo_users_create()
+
+
+def _client_for(username: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+@pytest.fixture
+def login(db):
+    """``login("vasl.hub")`` gives a test client signed in as that demo user."""
+    return _client_for
+
+
+@pytest.fixture
+def lcc_client(db):
+    return _client_for("lcc.officer")
+
+
+@pytest.fixture
+def funder_client(db):
+    return _client_for("funder.reviewer")
+
+
+@pytest.fixture
+def val_client(db):
+    return _client_for("val.staff")
+
+
+@pytest.fixture
+def hub_client(db):
+    return _client_for("vasl.hub")
+
+
+@pytest.fixture
+def other_hub_client(db):
+    return _client_for("vac.hub")
+
+
+@pytest.fixture
+def lrc_client(db):
+    return _client_for("lutterworth.lrc")
+
+
+@pytest.fixture
+def peer_client(db):
+    return _client_for("peer.reviewer")
+
+
+@pytest.fixture
+def demo_password():
+    return DEMO_PASSWORD

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class VcsportalConfig(AppConfig):
+    name = "vcsportal"
+    verbose_name = "Portal users and roles"

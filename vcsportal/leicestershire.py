@@ -1,0 +1,440 @@
+"""Load the real Leicestershire 2010/11 picture (see DOMAIN.md) into the database, idempotently.
+
+Every row is found by its natural key and written only when a field differs, so a second run changes
+nothing and records no history. Historical returns are loaded as signed off; 2010/11 Q3 is left open with
+a draft return for every provider, so the quarterly journeys can be walked on demo data.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import models, transaction
+
+from contracts.models import (
+    Allocation,
+    Contract,
+    ContractYear,
+    Contribution,
+    Funder,
+    Organisation,
+    Outcome,
+    SubContract,
+)
+from districts.models import County, District, NegotiationNote
+from performance.models import Indicator, ReportingPeriod, Result, Return, Target
+from vcsportal import leicestershire_data as data
+from vcsportal.financial_year import parse_financial_year
+
+CHANGE_REASON = "Leicestershire 2010/11 data load"
+POPULATION_SOURCE = "2011 Census, usual residents"
+
+COUNTY = {"name": "Leicestershire", "slug": "leicestershire", "ons_code": "E10000018"}
+
+DISTRICTS = [
+    # name, slug, ONS code, population (2011 Census usual residents)
+    ("Blaby", "blaby", "E07000129", 93_915),
+    ("Charnwood", "charnwood", "E07000130", 166_100),
+    ("Harborough", "harborough", "E07000131", 85_382),
+    ("Hinckley and Bosworth", "hinckley-and-bosworth", "E07000132", 105_078),
+    ("Melton", "melton", "E07000133", 50_376),
+    ("North West Leicestershire", "north-west-leicestershire", "E07000134", 93_468),
+    ("Oadby and Wigston", "oadby-and-wigston", "E07000135", 56_170),
+]
+
+FUNDERS = [
+    # code, name, kind, is_group
+    ("LCC", "Leicestershire County Council", Funder.Kind.COUNTY_COUNCIL, False),
+    ("PCT", "NHS Leicestershire County and Rutland (PCT)", Funder.Kind.HEALTH, False),
+    ("POLICE", "Leicestershire Police", Funder.Kind.POLICE, False),
+    ("CONNEXIONS", "Connexions Leicestershire", Funder.Kind.OTHER, False),
+    ("BLABY-DC", "Blaby District Council", Funder.Kind.DISTRICT_COUNCIL, False),
+    ("CHARNWOOD-BC", "Charnwood Borough Council", Funder.Kind.DISTRICT_COUNCIL, False),
+    ("HARBOROUGH-DC", "Harborough District Council", Funder.Kind.DISTRICT_COUNCIL, False),
+    ("HINCKLEY-BOSWORTH-BC", "Hinckley and Bosworth Borough Council", Funder.Kind.DISTRICT_COUNCIL, False),
+    ("MELTON-BC", "Melton Borough Council", Funder.Kind.DISTRICT_COUNCIL, False),
+    ("NWL-DC", "North West Leicestershire District Council", Funder.Kind.DISTRICT_COUNCIL, False),
+    ("OADBY-WIGSTON-BC", "Oadby and Wigston Borough Council", Funder.Kind.DISTRICT_COUNCIL, False),
+    ("DISTRICT-COUNCILS", "The seven District Councils, combined", Funder.Kind.DISTRICT_COUNCIL, True),
+]
+
+ORGANISATIONS = [
+    # code, name, kind, district slug (None: countywide)
+    ("VAL", "Voluntary Action LeicesterShire", Organisation.Kind.CIO, None),
+    ("CABD", "CABD", Organisation.Kind.HUB, "blaby"),
+    ("VAC", "Voluntary Action Charnwood", Organisation.Kind.HUB, "charnwood"),
+    ("VASL", "Voluntary Action South Leicestershire", Organisation.Kind.HUB, "harborough"),
+    ("VAHB", "Voluntary Action Hinckley and Bosworth", Organisation.Kind.HUB, "hinckley-and-bosworth"),
+    ("VAM", "Voluntary Action Melton", Organisation.Kind.HUB, "melton"),
+    ("MRCCA", "MRC CA", Organisation.Kind.HUB, "north-west-leicestershire"),
+    ("OWCA", "O and W CA", Organisation.Kind.HUB, "oadby-and-wigston"),
+    ("CDLRC", "Castle Donington VC/LRC", Organisation.Kind.LRC, "north-west-leicestershire"),
+    ("LUTLRC", "Lutterworth LRC", Organisation.Kind.LRC, "harborough"),
+    ("SYSLRC", "Syston LRC", Organisation.Kind.LRC, "charnwood"),
+]
+
+CONTRACT_REFERENCE = "LCC-CIO-2009"
+CONTRACT_TITLE = (
+    "Provision of a Countywide Infrastructure Organisation for the Voluntary and Community Sector in Leicestershire"
+)
+YEAR_2010 = 2010
+YEAR_2011 = 2011
+
+# Section 2.5: pooled funding 2010/11 as listed (these sum to £1,471,000, not the stated £1,462,398).
+CONTRIBUTIONS_2010 = [
+    ("LCC", "Original grant", Decimal("920000.00")),
+    ("LCC", "Other LCC funding", Decimal("122000.00")),
+    ("POLICE", "Police contribution", Decimal("20000.00")),
+    ("PCT", "PCT contribution", Decimal("210000.00")),
+    ("CONNEXIONS", "Connexions contribution", Decimal("10000.00")),
+    ("DISTRICT-COUNCILS", "District Councils' combined contribution", Decimal("189000.00")),
+]
+STATED_TOTAL_2010 = Decimal("1462398.00")
+ESTIMATE_2011 = Decimal("1254878.00")
+ALLOCATION_BY_KIND = {
+    Organisation.Kind.CIO: Decimal("979000.00"),
+    Organisation.Kind.HUB: Decimal("68000.00"),
+    Organisation.Kind.LRC: Decimal("10000.00"),
+}
+SUBCONTRACT_STRANDS = {
+    Organisation.Kind.HUB: ["volunteering", "capacity"],
+    Organisation.Kind.LRC: ["volunteering"],
+}
+
+HISTORIC_NARRATIVE = "Rating as reported in the 2011 review, Appendix Eight (temperature check)."
+
+PERIODS = {
+    # label: (opens_on, due_on, locked_on, status)
+    "2009/10 Q3": (
+        datetime.date(2010, 1, 1),
+        datetime.date(2010, 1, 31),
+        datetime.date(2010, 3, 31),
+        "locked",
+    ),
+    "2010/11 Q2": (
+        datetime.date(2010, 10, 1),
+        datetime.date(2010, 10, 31),
+        datetime.date(2010, 12, 31),
+        "locked",
+    ),
+    "2010/11 Q3": (datetime.date(2011, 1, 1), datetime.date(2011, 1, 31), None, "open"),
+}
+
+
+@dataclass
+class LoadReport:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+
+    def count(self, model, created: bool, changed: bool):
+        name = model._meta.verbose_name_plural
+        if created:
+            self.created[name] = self.created.get(name, 0) + 1
+        elif changed:
+            self.updated[name] = self.updated.get(name, 0) + 1
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+
+def _upsert(report: LoadReport, model: type[models.Model], lookup: dict, values: dict):
+    """Find a row by its natural key; create it, or save it only where a field differs."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        obj = model(**lookup, **values)
+        obj._change_reason = CHANGE_REASON
+        obj.full_clean()
+        obj.save()
+        report.count(model, created=True, changed=True)
+        return obj
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    if changed:
+        for name in changed:
+            setattr(obj, name, values[name])
+        obj._change_reason = CHANGE_REASON
+        obj.full_clean()
+        obj.save()
+    report.count(model, created=False, changed=bool(changed))
+    return obj
+
+
+def period_from_label(label: str) -> tuple[int, int]:
+    year_text, quarter_text = label.rsplit(" Q", 1)
+    return parse_financial_year(year_text), int(quarter_text)
+
+
+@transaction.atomic
+def load_leicestershire() -> LoadReport:
+    """Load (or bring up to date) every fact in DOMAIN.md. Safe to run any number of times."""
+    report = LoadReport()
+    county = _upsert(report, County, {"slug": COUNTY["slug"]}, {"name": COUNTY["name"], "ons_code": COUNTY["ons_code"]})
+
+    districts = {}
+    for name, slug, ons_code, population in DISTRICTS:
+        status, _note = data.NEGOTIATION_STATUS_DEC_2010[slug]
+        districts[slug] = _upsert(
+            report,
+            District,
+            {"slug": slug},
+            {
+                "county": county,
+                "name": name,
+                "ons_code": ons_code,
+                "population": population,
+                "population_source": POPULATION_SOURCE,
+                "negotiation_status": status,
+            },
+        )
+    for slug, (status, note) in data.NEGOTIATION_STATUS_DEC_2010.items():
+        _upsert(
+            report,
+            NegotiationNote,
+            {"district": districts[slug], "noted_on": datetime.date(2010, 12, 6)},
+            {"status": status, "note": f"Progress report on locality negotiations, 6 December 2010: {note}"},
+        )
+
+    funders = {
+        code: _upsert(report, Funder, {"code": code}, {"name": name, "kind": kind, "is_group": is_group})
+        for code, name, kind, is_group in FUNDERS
+    }
+    organisations = {
+        code: _upsert(
+            report,
+            Organisation,
+            {"code": code},
+            {"name": name, "kind": kind, "county": county, "district": districts[slug] if slug else None},
+        )
+        for code, name, kind, slug in ORGANISATIONS
+    }
+
+    contract = _upsert(
+        report,
+        Contract,
+        {"reference": CONTRACT_REFERENCE},
+        {
+            "title": CONTRACT_TITLE,
+            "county": county,
+            "commissioner": funders["LCC"],
+            "provider": organisations["VAL"],
+            "start_year": 2009,
+            "end_year": 2011,
+            "extension_years": 2,
+        },
+    )
+    _upsert(
+        report,
+        ContractYear,
+        {"contract": contract, "financial_year": YEAR_2010},
+        {"stated_total": STATED_TOTAL_2010, "is_estimate": False, "source": "Review, section 2.5"},
+    )
+    _upsert(
+        report,
+        ContractYear,
+        {"contract": contract, "financial_year": YEAR_2011},
+        {
+            "stated_total": ESTIMATE_2011,
+            "is_estimate": True,
+            "source": "Review, section 2.10 (a 14% decrease)",
+        },
+    )
+    for code, description, amount in CONTRIBUTIONS_2010:
+        _upsert(
+            report,
+            Contribution,
+            {
+                "contract": contract,
+                "funder": funders[code],
+                "financial_year": YEAR_2010,
+                "description": description,
+            },
+            {"amount": amount},
+        )
+    for organisation in organisations.values():
+        _upsert(
+            report,
+            Allocation,
+            {"contract": contract, "organisation": organisation, "financial_year": YEAR_2010},
+            {"amount": ALLOCATION_BY_KIND[organisation.kind]},
+        )
+        if organisation.kind == Organisation.Kind.CIO:
+            continue
+        subcontract = _upsert(
+            report,
+            SubContract,
+            {"contract": contract, "provider": organisation},
+            {"start_year": 2009, "end_year": 2011, "strands": SUBCONTRACT_STRANDS[organisation.kind]},
+        )
+        if not subcontract.districts.filter(pk=organisation.district_id).exists():
+            subcontract.districts.add(organisation.district)
+            report.count(SubContract, created=False, changed=True)
+
+    outcomes = {
+        item["number"]: _upsert(
+            report,
+            Outcome,
+            {"number": item["number"]},
+            {"strand": item["strand"], "priority": item["priority"], "wording": item["wording"]},
+        )
+        for item in data.OUTCOMES
+    }
+
+    indicators = {}
+    for item in data.VAL_INDICATORS:
+        indicators[item["code"]] = _upsert(
+            report,
+            Indicator,
+            {"code": item["code"]},
+            {
+                "number": item["number"],
+                "short_name": item["short_name"],
+                "wording": item["wording"],
+                "strand": item["strand"],
+                "kind": item["kind"],
+                "unit": item["unit"],
+                "higher_is_better": item["higher_is_better"],
+                "for_cio": True,
+                "for_hub": False,
+                "for_lrc": False,
+                "by_district": False,
+                "is_illustrative": False,
+                "note": item["note"],
+            },
+        )
+    for number, item in enumerate(data.LOCAL_INDICATORS, start=1):
+        indicators[item["code"]] = _upsert(
+            report,
+            Indicator,
+            {"code": item["code"]},
+            {
+                "number": number,
+                "short_name": item["short_name"],
+                "wording": item["wording"],
+                "strand": item["strand"],
+                "kind": item["kind"],
+                "unit": item["unit"],
+                "higher_is_better": True,
+                "for_cio": True,
+                "for_hub": "hub" in item["applies_to"],
+                "for_lrc": "lrc" in item["applies_to"],
+                "by_district": True,
+                "is_illustrative": item["illustrative"],
+                "note": "Name illustrative: the review gives counts, not indicator names."
+                if item["illustrative"]
+                else "Named in the review, section 8.5.",
+            },
+        )
+    for item in [*data.VAL_INDICATORS, *data.LOCAL_INDICATORS]:
+        indicator = indicators[item["code"]]
+        wanted = {outcomes[number].pk for number in item["outcomes"]}
+        if set(indicator.outcomes.values_list("pk", flat=True)) != wanted:
+            indicator.outcomes.set(wanted)
+            report.count(Indicator, created=False, changed=True)
+
+    # Targets: the figures the review gives, for the financial year they were set in.
+    for item in data.VAL_INDICATORS:
+        for label, figures in item["figures"].items():
+            if figures.get("target") is None:
+                continue
+            year, _quarter = period_from_label(label)
+            _upsert(
+                report,
+                Target,
+                {
+                    "indicator": indicators[item["code"]],
+                    "financial_year": year,
+                    "quarter": None,
+                    "provider": None,
+                },
+                {"value": figures["target"]},
+            )
+        if item["annual_target"] is not None:
+            _upsert(
+                report,
+                Target,
+                {
+                    "indicator": indicators[item["code"]],
+                    "financial_year": YEAR_2010,
+                    "quarter": None,
+                    "provider": None,
+                },
+                {"value": item["annual_target"]},
+            )
+
+    periods = {}
+    for label, (opens_on, due_on, locked_on, status) in PERIODS.items():
+        year, quarter = period_from_label(label)
+        periods[label] = _upsert(
+            report,
+            ReportingPeriod,
+            {"financial_year": year, "quarter": quarter},
+            {"opens_on": opens_on, "due_on": due_on, "locked_on": locked_on, "status": status},
+        )
+
+    val = organisations["VAL"]
+    for label in ("2009/10 Q3", "2010/11 Q2"):
+        period = periods[label]
+        return_obj = _signed_off_return(report, val, period)
+        for item in data.VAL_INDICATORS:
+            figures = item["figures"].get(label, {})
+            _upsert(
+                report,
+                Result,
+                {"return_obj": return_obj, "indicator": indicators[item["code"]], "district": None},
+                {
+                    "rag": item["rag"][label],
+                    "actual": figures.get("actual"),
+                    "target": figures.get("target"),
+                    "narrative": HISTORIC_NARRATIVE,
+                },
+            )
+
+    q2 = periods["2010/11 Q2"]
+    for code, ratings in data.HUB_Q2_2010.items():
+        return_obj = _signed_off_return(report, organisations[code], q2)
+        for indicator_code, rag in ratings.items():
+            not_reported = rag == "not_reported"
+            _upsert(
+                report,
+                Result,
+                {"return_obj": return_obj, "indicator": indicators[indicator_code], "district": None},
+                {
+                    "rag": rag,
+                    "not_reported_reason": data.HUB_Q2_2010_NOT_REPORTED_REASON if not_reported else "",
+                    "narrative": HISTORIC_NARRATIVE,
+                },
+            )
+
+    # 2010/11 Q3 is open: a draft for every provider, one empty row per indicator it reports.
+    q3 = periods["2010/11 Q3"]
+    for organisation in organisations.values():
+        return_obj = _upsert(report, Return, {"provider": organisation, "period": q3}, {})
+        for indicator, district in rows_owed(organisation, districts.values()):
+            _upsert(report, Result, {"return_obj": return_obj, "indicator": indicator, "district": district}, {})
+    return report
+
+
+def rows_owed(organisation: Organisation, districts) -> list[tuple[Indicator, District | None]]:
+    """The (indicator, district) rows a provider's return holds: the CIO reports its own indicators once
+    and the local indicators per district; hubs and LRCs report the local indicators that apply to them."""
+    rows = []
+    if organisation.kind == Organisation.Kind.CIO:
+        for indicator in Indicator.objects.filter(for_cio=True).order_by("code"):
+            if indicator.by_district:
+                rows.extend((indicator, district) for district in districts)
+            else:
+                rows.append((indicator, None))
+    else:
+        flag = "for_hub" if organisation.kind == Organisation.Kind.HUB else "for_lrc"
+        rows.extend((indicator, None) for indicator in Indicator.objects.filter(**{flag: True}).order_by("code"))
+    return rows
+
+
+def _signed_off_return(report: LoadReport, organisation: Organisation, period: ReportingPeriod) -> Return:
+    due = datetime.datetime.combine(period.due_on, datetime.time(12, 0), tzinfo=datetime.UTC)
+    return _upsert(
+        report,
+        Return,
+        {"provider": organisation, "period": period},
+        {"status": Return.Status.SIGNED_OFF, "submitted_at": due, "accepted_at": due, "signed_off_at": due},
+    )

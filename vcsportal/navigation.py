@@ -1,0 +1,78 @@
+"""The links each role sees on the home page and in the service navigation.
+
+Each link names the permission that shows it, so navigation never offers what a view would refuse.
+Apps add their links to NAVIGATION; a link whose URL name does not resolve yet is skipped.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+
+@dataclass(frozen=True)
+class Link:
+    url_name: str
+    label: str
+    description: str
+    permission: str
+
+
+NAVIGATION: list[Link] = [
+    Link(
+        "performance:my_returns",
+        "My returns",
+        "Your organisation's quarterly returns.",
+        "performance.has_own_returns",
+    ),
+    Link(
+        "performance:review_list",
+        "Returns to review",
+        "Submitted returns waiting for you.",
+        "performance.review_any",
+    ),
+    Link(
+        "performance:dashboard",
+        "Performance dashboard",
+        "The unified quarterly picture.",
+        "portal.view_dashboard",
+    ),
+    Link("performance:periods", "Reporting periods", "Open, lock and reopen periods.", "portal.manage_periods"),
+    Link("performance:import", "Import returns", "Upload a CSV of results.", "portal.import_returns"),
+    Link(
+        "contracts:list",
+        "Contracts and money",
+        "The CIO contract, sub-contracts and money.",
+        "portal.view_contracts",
+    ),
+    Link(
+        "contracts:scenarios",
+        "Budget scenarios",
+        "Compare ways of sharing a year's money.",
+        "portal.manage_contracts",
+    ),
+    Link(
+        "districts:list",
+        "Districts",
+        "Populations, providers, money and negotiations.",
+        "portal.view_dashboard",
+    ),
+    Link(
+        "contracts:disputes",
+        "Disputes",
+        "The Peer Review Body's cases and decisions.",
+        "portal.view_disputes",
+    ),
+]
+
+
+def links_for(user) -> list[dict]:
+    links = []
+    for link in NAVIGATION:
+        if not user.has_perm(link.permission):
+            continue
+        try:
+            url = reverse(link.url_name)
+        except NoReverseMatch:
+            continue
+        links.append({"url": url, "label": link.label, "description": link.description})
+    return links

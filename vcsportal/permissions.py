@@ -1,0 +1,108 @@
+"""Who may do what: the one place that answers both "may this user do X to this object?" and
+"which objects may this user see?". Views, commands and the API ask here; templates never decide.
+
+Object rules are `rules` predicates registered as Django permissions (``user.has_perm(name, obj)``).
+Scoping functions return querysets limited to what the user may see, so a guessed id is a 404.
+"""
+
+import rules
+from django.db.models import Q, QuerySet
+
+from vcsportal.roles import Role
+
+
+def _role(user) -> str | None:
+    return getattr(user, "role", None) if user and user.is_authenticated else None
+
+
+@rules.predicate
+def is_lcc_officer(user):
+    return _role(user) == Role.LCC_OFFICER
+
+
+@rules.predicate
+def is_funder_reviewer(user):
+    return _role(user) == Role.FUNDER_REVIEWER
+
+
+@rules.predicate
+def is_cio_staff(user):
+    return _role(user) == Role.CIO_STAFF
+
+
+@rules.predicate
+def is_provider_staff(user):
+    return _role(user) == Role.PROVIDER_STAFF
+
+
+@rules.predicate
+def is_peer_reviewer(user):
+    return _role(user) == Role.PEER_REVIEWER
+
+
+#: Roles that read every published figure (dashboards, contracts, money).
+is_reader_of_everything = is_lcc_officer | is_funder_reviewer
+
+
+@rules.predicate
+def owns_return(user, return_obj):
+    return return_obj is not None and user.organisation_id == return_obj.provider_id
+
+
+@rules.predicate
+def reviews_return_as_cio(user, return_obj):
+    """CIO staff review the returns of the CIO's sub-contractors (hubs and LRCs) once submitted."""
+    return (
+        return_obj is not None
+        and user.organisation_id is not None
+        and user.organisation.kind == "cio"
+        and return_obj.provider.kind in ("hub", "lrc")
+        and return_obj.status not in ("draft", "returned")
+    )
+
+
+# Site-wide abilities (no object).
+rules.add_perm("portal.view_dashboard", rules.is_authenticated)
+rules.add_perm("portal.export", is_lcc_officer | is_funder_reviewer | is_cio_staff | is_provider_staff)
+rules.add_perm("portal.manage_contracts", is_lcc_officer)
+rules.add_perm("portal.view_contracts", is_lcc_officer | is_funder_reviewer | is_cio_staff)
+rules.add_perm("portal.manage_periods", is_lcc_officer)
+rules.add_perm("portal.import_returns", is_lcc_officer)
+
+# Returns.
+rules.add_perm(
+    "performance.view_return", is_reader_of_everything | owns_return | (is_cio_staff & reviews_return_as_cio)
+)
+rules.add_perm("performance.edit_return", (is_cio_staff | is_provider_staff) & owns_return)
+rules.add_perm("performance.review_return", (is_cio_staff & reviews_return_as_cio) | is_lcc_officer)
+rules.add_perm("performance.sign_off_return", is_lcc_officer)
+rules.add_perm("performance.reopen_return", is_lcc_officer)
+
+
+def visible_returns(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The returns this user may open: all for LCC and funders; own for providers; the CIO also sees
+    its sub-contractors' returns once they leave draft (a provider's draft is its own)."""
+    from performance.models import Return
+
+    qs = queryset if queryset is not None else Return.objects.all()
+    role = _role(user)
+    if role in (Role.LCC_OFFICER, Role.FUNDER_REVIEWER):
+        return qs
+    if role == Role.CIO_STAFF:
+        return qs.filter(
+            Q(provider_id=user.organisation_id)
+            | (Q(provider__kind__in=["hub", "lrc"]) & ~Q(status__in=["draft", "returned"]))
+        )
+    if role == Role.PROVIDER_STAFF:
+        return qs.filter(provider_id=user.organisation_id)
+    return qs.none()
+
+
+# What the navigation offers each role (site-wide, no object).
+rules.add_perm("performance.has_own_returns", is_cio_staff | is_provider_staff)
+rules.add_perm("performance.review_any", is_cio_staff | is_lcc_officer)
+rules.add_perm(
+    "portal.view_disputes",
+    is_lcc_officer | is_funder_reviewer | is_cio_staff | is_provider_staff | is_peer_reviewer,
+)
+rules.add_perm("portal.decide_disputes", is_peer_reviewer)
