@@ -167,6 +167,10 @@ class Return(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
     signed_off_at = models.DateTimeField(null=True, blank=True)
     review_comment = models.TextField(blank=True, help_text="Why the return was sent back or reopened.")
+    reopened_after_lock = models.BooleanField(
+        default=False,
+        help_text="LCC reopened it after its period was locked: its provider may edit and submit it again.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -186,8 +190,15 @@ class Return(models.Model):
     def get_absolute_url(self):
         return reverse("performance:return", kwargs={"pk": self.pk})
 
-    # The workflow's transitions. Who may fire each one is decided in vcsportal.permissions;
-    # the services in performance.services record the who, when and why.
+    @property
+    def is_locked(self) -> bool:
+        """Its period is locked and LCC has not reopened it: its provider may no longer change it."""
+        return self.period.status == ReportingPeriod.Status.LOCKED and not self.reopened_after_lock
+
+    # The workflow's transitions: draft -> submitted -> accepted -> signed off; submitted or accepted ->
+    # returned (with a comment) -> draft; LCC reopens any return (with a reason), also a draft in a locked
+    # period so that its provider may finish it. Who may fire each one is decided in vcsportal.permissions;
+    # the services in performance.services check the period's lock and record the who, when and why.
     @transition(field=status, source=[Status.DRAFT], target=Status.SUBMITTED)
     def submit(self):
         pass
@@ -208,7 +219,11 @@ class Return(models.Model):
     def resume(self):
         pass
 
-    @transition(field=status, source=[Status.SUBMITTED, Status.ACCEPTED, Status.SIGNED_OFF], target=Status.DRAFT)
+    @transition(
+        field=status,
+        source=[Status.DRAFT, Status.RETURNED, Status.SUBMITTED, Status.ACCEPTED, Status.SIGNED_OFF],
+        target=Status.DRAFT,
+    )
     def reopen(self):
         pass
 

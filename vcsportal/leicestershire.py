@@ -405,12 +405,18 @@ def load_leicestershire() -> LoadReport:
                 },
             )
 
-    # 2010/11 Q3 is open: a draft for every provider, one empty row per indicator it reports.
+    # 2010/11 Q3 is open: a draft for every provider, one empty row per indicator it reports. The same
+    # service LCC's "open period" uses creates them (idempotent: a second run creates nothing).
+    from performance.services import period_open  # the services read rows_owed from here: import late
+
     q3 = periods["2010/11 Q3"]
-    for organisation in organisations.values():
-        return_obj = _upsert(report, Return, {"provider": organisation, "period": q3}, {})
-        for indicator, district in rows_owed(organisation, districts.values()):
-            _upsert(report, Result, {"return_obj": return_obj, "indicator": indicator, "district": district}, {})
+    opened = period_open(financial_year=q3.financial_year, quarter=q3.quarter, due_on=q3.due_on, reason=CHANGE_REASON)
+    if opened.returns_created:
+        name = Return._meta.verbose_name_plural
+        report.created[name] = report.created.get(name, 0) + len(opened.returns_created)
+    if opened.results_created:
+        name = Result._meta.verbose_name_plural
+        report.created[name] = report.created.get(name, 0) + opened.results_created
     return report
 
 

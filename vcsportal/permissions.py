@@ -106,3 +106,15 @@ rules.add_perm(
     is_lcc_officer | is_funder_reviewer | is_cio_staff | is_provider_staff | is_peer_reviewer,
 )
 rules.add_perm("portal.decide_disputes", is_peer_reviewer)
+
+
+# The return workflow's steps (refining the return rules above). The services check the status and the
+# period's lock; these rules say whose step each one is.
+@rules.predicate
+def is_cio_return(user, return_obj):
+    return return_obj is not None and return_obj.provider.kind == "cio"
+
+
+rules.add_perm("performance.accept_return", (is_cio_staff & reviews_return_as_cio) | (is_lcc_officer & is_cio_return))
+rules.add_perm("performance.send_back_return", (is_cio_staff & reviews_return_as_cio) | is_lcc_officer)
+rules.add_perm("performance.validate_results", (is_cio_staff & reviews_return_as_cio) | is_lcc_officer)

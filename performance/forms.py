@@ -1,0 +1,192 @@
+"""Forms for returns, reviews, periods and the CSV upload. They turn typed text into values and put each
+message beside its field; the rules a row obeys live in performance.rag, shared with the import."""
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+
+from performance.models import Indicator, NotReportedReason, Rag, Result, Validation
+from performance.rag import ResultEntry, result_entry_errors, row_label
+from performance.selectors import TargetFound, period_label_parse
+
+WIDGET_CLASS = {
+    "actual": "govuk-input govuk-input--width-10",
+    "rag": "govuk-select",
+    "rag_override_reason": "govuk-textarea",
+    "not_reported_reason": "govuk-select",
+    "not_reported_other": "govuk-input",
+    "narrative": "govuk-textarea",
+    "evidence_url": "govuk-input",
+}
+ERROR_CLASS = {
+    name: " govuk-select--error"
+    if "select" in css
+    else (" govuk-textarea--error" if "textarea" in css else " govuk-input--error")
+    for name, css in WIDGET_CLASS.items()
+}
+
+
+class ResultRowForm(forms.Form):
+    """One result row of a return. Its prefix is the result's id, so many rows share one page."""
+
+    actual = forms.DecimalField(required=False, max_digits=14, decimal_places=2)
+    rag = forms.ChoiceField(required=False)
+    rag_override_reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    not_reported_reason = forms.ChoiceField(
+        required=False, choices=[("", "Choose a reason")] + list(NotReportedReason.choices)
+    )
+    not_reported_other = forms.CharField(required=False, max_length=500)
+    narrative = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    evidence_url = forms.CharField(required=False, max_length=500)
+
+    def __init__(self, *args, result: Result, target: TargetFound | None, **kwargs):
+        kwargs.setdefault("prefix", f"row-{result.pk}")
+        if not kwargs.get("data"):
+            kwargs.setdefault(
+                "initial",
+                {
+                    "actual": result.actual,
+                    # Show a rating typed by the provider; a computed one shows as "work it out".
+                    "rag": result.rag if result.rag != result.computed_rag or not result.computed_rag else "",
+                    "rag_override_reason": result.rag_override_reason,
+                    "not_reported_reason": result.not_reported_reason,
+                    "not_reported_other": result.not_reported_other,
+                    "narrative": result.narrative,
+                    "evidence_url": result.evidence_url,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.result = result
+        self.indicator = result.indicator
+        self.label = row_label(result.indicator, result.district)
+        self.stored_target = result.target
+        self.target = result.target if result.target is not None else (target.value if target else None)
+        self.target_scope = "this return" if result.target is not None else (target.scope if target else "")
+        self.is_quantitative = self.indicator.kind == Indicator.Kind.QUANTITATIVE
+        self.is_computed = self.is_quantitative and self.target is not None
+        short = f"{self.indicator.code}" + (f" ({result.district.name})" if result.district_id else "")
+        first = "Work it out from the figures" if self.is_computed else "Not rated yet"
+        self.fields["rag"].choices = [("", first)] + list(Rag.choices)
+        self.fields["actual"].label = f"Actual figure for {short}"
+        self.fields["actual"].error_messages["invalid"] = (
+            f"{self.label}: enter the actual figure as a number, like 42 or 12.5"
+        )
+        self.fields["actual"].error_messages["max_decimal_places"] = (
+            f"{self.label}: enter the actual figure with no more than 2 decimal places"
+        )
+        self.fields["rag"].label = f"RAG rating for {short}"
+        self.fields["rag_override_reason"].label = f"Why you rate {short} differently from its figures"
+        self.fields["not_reported_reason"].label = f"Why {short} is not reported"
+        self.fields["not_reported_other"].label = f"Other reason {short} is not reported"
+        self.fields["narrative"].label = f"Narrative for {short}"
+        self.fields["evidence_url"].label = f"Evidence link for {short}"
+        for name, field in self.fields.items():
+            # The value the page was loaded with travels with it: only rows the person changed are saved,
+            # so a re-save after a stale-edit warning never undoes someone else's rows.
+            field.show_hidden_initial = True
+            field.widget.attrs["class"] = WIDGET_CLASS[name]
+
+    def describe_errors(self):
+        """Point each field with an error at its message, for screen readers."""
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["aria-describedby"] = f"{self[name].auto_id}-error"
+                self.fields[name].widget.attrs["class"] = WIDGET_CLASS[name] + ERROR_CLASS[name]
+
+    def entry(self) -> ResultEntry:
+        data = self.cleaned_data
+        return ResultEntry(
+            rag=data.get("rag") or "",
+            actual=data.get("actual"),
+            target=self.stored_target,
+            rag_override_reason=data.get("rag_override_reason") or "",
+            not_reported_reason=data.get("not_reported_reason") or "",
+            not_reported_other=data.get("not_reported_other") or "",
+            narrative=data.get("narrative") or "",
+            evidence_url=data.get("evidence_url") or "",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        for name, message in result_entry_errors(
+            self.entry(), indicator=self.indicator, target=self.target, label=self.label, complete=False
+        ).items():
+            self.add_error(name if name in self.fields else None, message)
+        return cleaned
+
+    def add_row_errors(self, errors: dict[str, str]):
+        """Put a service's messages for this row beside their fields."""
+        for name, message in errors.items():
+            self.add_error(name if name in self.fields else None, message)
+
+
+class ReturnVersionForm(forms.Form):
+    """The version of the return the page was loaded with: a save against a newer one is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ValidationForm(forms.Form):
+    """A reviewer's verdict on one result."""
+
+    validation = forms.ChoiceField(choices=Validation.choices)
+    validation_comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, result: Result, **kwargs):
+        kwargs.setdefault("prefix", f"v-{result.pk}")
+        kwargs.setdefault("initial", {"validation": result.validation, "validation_comment": result.validation_comment})
+        super().__init__(*args, **kwargs)
+        self.result = result
+        short = result.indicator.code + (f" ({result.district.name})" if result.district_id else "")
+        self.fields["validation"].label = f"Verdict on {short}"
+        self.fields["validation_comment"].label = f"Comment on {short}"
+
+
+class CommentForm(forms.Form):
+    """The comment when sending a return back, or the reason when reopening one."""
+
+    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def __init__(self, *args, label: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comment"].label = label
+        self.fields["comment"].error_messages["required"] = f"Enter the {label.lower()}"
+
+
+class PeriodOpenForm(forms.Form):
+    """Open a period (or change an open period's due date)."""
+
+    period = forms.CharField(label="Period", help_text="For example, 2010/11 Q4", max_length=20)
+    due_on = forms.DateField(
+        label="Due date",
+        help_text="For example, 2011-04-30",
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={"invalid": "Enter the due date like 2011-04-30", "required": "Enter the due date"},
+    )
+
+    def clean_period(self):
+        year, quarter = period_label_parse(self.cleaned_data["period"])
+        if year is None:
+            raise forms.ValidationError("Enter the period like 2010/11 Q4 (a financial year, then Q1 to Q4)")
+        return year, quarter
+
+
+class ReturnImportForm(forms.Form):
+    """The LCC officer's CSV upload."""
+
+    file = forms.FileField(label="CSV file", help_text="A .csv file in UTF-8 with the header row described below.")
+    dry_run = forms.BooleanField(label="Check the file only: save nothing", required=False)
+    submit = forms.BooleanField(label="Submit each return the file touches", required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.RETURN_IMPORT_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(f"The file must be smaller than {filesizeformat(limit)}")
+        if not upload.name.lower().endswith(".csv"):
+            raise forms.ValidationError("The file must be a CSV file (ending .csv)")
+        if upload.content_type not in ("text/csv", "application/vnd.ms-excel", "text/plain", "application/csv"):
+            raise forms.ValidationError("The file must be a CSV file (text/csv)")
+        return upload

@@ -1,0 +1,306 @@
+"""Bulk import of results from a CSV file: the command ``import_returns`` and LCC's upload page.
+
+Header, exactly: ``period,provider,indicator,district,rag,actual,target,reason,narrative``. One file is one
+transaction: any bad line means nothing is saved, and every problem is reported as
+``line N, column C: message`` (line 1 is the header). Rows are checked by the same rules as the return
+form (performance.rag) and saved and submitted by the same services (performance.services).
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+
+from contracts.models import Organisation
+from districts.models import District
+from performance.models import NotReportedReason, Rag, Return
+from performance.rag import ResultEntry
+from performance.selectors import indicators_by_code, period_label_parse
+from performance.services import ReturnRefused, ReturnRowsInvalid, return_save, return_submit
+
+HEADER = ["period", "provider", "indicator", "district", "rag", "actual", "target", "reason", "narrative"]
+
+#: Which CSV column a row rule's field is reported under.
+FIELD_COLUMN = {
+    "rag": "rag",
+    "actual": "actual",
+    "target": "target",
+    "rag_override_reason": "reason",
+    "not_reported_reason": "reason",
+    "not_reported_other": "reason",
+    "narrative": "narrative",
+    "evidence_url": "narrative",
+    "indicator": "indicator",
+}
+
+
+@dataclass
+class ImportProblem:
+    line: int
+    column: str
+    message: str
+
+    def __str__(self):
+        return f"line {self.line}, column {self.column}: {self.message}"
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    submitted: list[str] = field(default_factory=list)
+    problems: list[ImportProblem] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        verb = "would be" if self.dry_run else "were"
+        text = f"{self.created} results {verb} created and {self.updated} updated ({self.unchanged} unchanged)."
+        if self.submitted:
+            text += f" Submitted: {', '.join(self.submitted)}."
+        if self.dry_run:
+            text += " Dry run: nothing was saved."
+        return text
+
+
+class _RollBack(Exception):
+    """Raised inside the import's transaction to undo it (a bad file or a dry run)."""
+
+
+def _number(text: str, line: int, column: str, problems: list) -> Decimal | None:
+    text = text.strip().replace(",", "") if text else ""
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        problems.append(ImportProblem(line, column, f"“{text}” is not a number: write it like 42 or 12.5"))
+        return None
+    if not value.is_finite() or abs(value) >= Decimal("1e12") or value != value.quantize(Decimal("0.01")):
+        problems.append(
+            ImportProblem(line, column, f"“{text}” is not a usable number: at most 12 digits and 2 decimal places")
+        )
+        return None
+    return value
+
+
+def returns_import(*, data: bytes, user=None, dry_run: bool = False, submit: bool = False) -> ImportReport:
+    """Import a CSV file's results, all or nothing. Returns a report holding either the counts of results
+    created and updated (and the returns submitted, with ``submit``) or every problem found, by line and
+    column. With ``dry_run`` the file is checked and counted but nothing is saved."""
+    report = ImportReport(dry_run=dry_run)
+    try:
+        with transaction.atomic():
+            _import(data, user=user, submit=submit, report=report)
+            if report.problems or dry_run:
+                raise _RollBack
+    except _RollBack:
+        pass
+    if report.problems:
+        report.created = report.updated = report.unchanged = 0
+        report.submitted = []
+    return report
+
+
+def _decode(data: bytes, report: ImportReport) -> str | None:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        line_start = data.rfind(b"\n", 0, error.start) + 1
+        column = HEADER[min(data[line_start : error.start].count(b","), len(HEADER) - 1)]
+        report.problems.append(
+            ImportProblem(line, column, f"the file is not UTF-8 text (byte {error.start + 1}); save it as CSV UTF-8")
+        )
+        return None
+
+
+def _import(data: bytes, *, user, submit: bool, report: ImportReport):
+    text = _decode(data, report)
+    if text is None:
+        return
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    if not rows or not any(cell.strip() for row in rows for cell in row):
+        report.problems.append(
+            ImportProblem(1, HEADER[0], f"the file is empty: the first line must be {','.join(HEADER)}")
+        )
+        return
+    header = [cell.strip() for cell in rows[0]]
+    if header != HEADER:
+        for position, expected in enumerate(HEADER):
+            found = header[position] if position < len(header) else ""
+            if found != expected:
+                report.problems.append(
+                    ImportProblem(
+                        1,
+                        found or expected,
+                        f"the header must be exactly {','.join(HEADER)} (found “{found}” where “{expected}” belongs)",
+                    )
+                )
+                break
+        else:
+            report.problems.append(
+                ImportProblem(1, header[len(HEADER)], f"the header must be exactly {','.join(HEADER)}")
+            )
+        return
+
+    indicators = indicators_by_code()
+    providers = {o.code: o for o in Organisation.objects.all()}
+    districts = {d.slug: d for d in District.objects.all()}
+    returns: dict[tuple[int, int], Return | None] = {}
+    # Per return: its entries, and which line each row key came from.
+    batches: dict[int, dict] = {}
+    seen: dict[tuple, int] = {}
+    problems = report.problems
+
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue  # blank lines (often at the end of a file) say nothing
+        if len(row) != len(HEADER):
+            column = HEADER[len(row)] if len(row) < len(HEADER) else HEADER[-1]
+            problems.append(
+                ImportProblem(
+                    line,
+                    column,
+                    f"expected {len(HEADER)} columns, found {len(row)} (put text holding commas in double quotes)",
+                )
+            )
+            continue
+        cells = dict(zip(HEADER, (cell.strip() for cell in row), strict=True))
+        before = len(problems)
+
+        year, quarter = period_label_parse(cells["period"])
+        provider = providers.get(cells["provider"])
+        indicator = indicators.get(cells["indicator"])
+        district = districts.get(cells["district"]) if cells["district"] else None
+        if year is None:
+            problems.append(
+                ImportProblem(line, "period", f"“{cells['period']}” is not a period: write it like 2010/11 Q2")
+            )
+        if provider is None:
+            problems.append(ImportProblem(line, "provider", f"unknown provider code “{cells['provider']}”"))
+        if indicator is None:
+            problems.append(ImportProblem(line, "indicator", f"unknown indicator code “{cells['indicator']}”"))
+        if cells["district"] and district is None:
+            problems.append(
+                ImportProblem(line, "district", f"unknown district “{cells['district']}”: use a slug like blaby")
+            )
+        rag = cells["rag"]
+        if rag and rag not in Rag.values:
+            problems.append(
+                ImportProblem(line, "rag", f"“{rag}” is not a rating: use red, amber, green or not_reported")
+            )
+        actual = _number(cells["actual"], line, "actual", problems)
+        target = _number(cells["target"], line, "target", problems)
+
+        return_obj = None
+        if year is not None and provider is not None:
+            key = (provider.pk, year * 10 + quarter)
+            if key not in returns:
+                returns[key] = (
+                    Return.objects.select_related("provider", "period")
+                    .filter(provider=provider, period__financial_year=year, period__quarter=quarter)
+                    .first()
+                )
+            return_obj = returns[key]
+            if return_obj is None:
+                problems.append(
+                    ImportProblem(
+                        line, "period", f"{provider.code} has no return for {cells['period']}: is the period open?"
+                    )
+                )
+            elif return_obj.status == Return.Status.SIGNED_OFF:
+                problems.append(ImportProblem(line, "provider", f"{return_obj} is signed off: it cannot be changed"))
+            elif return_obj.is_locked:
+                problems.append(
+                    ImportProblem(
+                        line, "period", f"{return_obj} is locked: only an LCC officer can reopen it, with a reason"
+                    )
+                )
+            elif return_obj.status not in (Return.Status.DRAFT, Return.Status.SUBMITTED):
+                problems.append(
+                    ImportProblem(
+                        line,
+                        "provider",
+                        f"{return_obj} is {return_obj.get_status_display().lower()}: "
+                        "results go into draft or submitted returns only",
+                    )
+                )
+        if len(problems) > before:
+            continue
+
+        row_key = (return_obj.pk, indicator.pk, district.pk if district else None)
+        if row_key in seen:
+            problems.append(
+                ImportProblem(
+                    line,
+                    "indicator",
+                    f"duplicate row: line {seen[row_key]} already gives {return_obj} {indicator.code}"
+                    + (f" in {district.slug}" if district else ""),
+                )
+            )
+            continue
+        seen[row_key] = line
+
+        reason = cells["reason"]
+        entry = ResultEntry(rag=rag, actual=actual, target=target, narrative=cells["narrative"])
+        if rag == Rag.NOT_REPORTED:
+            if reason in NotReportedReason.values and reason != NotReportedReason.OTHER:
+                entry.not_reported_reason = reason
+            elif reason:
+                entry.not_reported_reason = NotReportedReason.OTHER
+                entry.not_reported_other = reason
+        else:
+            entry.rag_override_reason = reason
+        batch = batches.setdefault(return_obj.pk, {"return": return_obj, "entries": {}, "lines": {}})
+        batch["entries"][row_key[1:]] = entry
+        batch["lines"][row_key[1:]] = line
+
+    if problems:
+        return
+    for batch in batches.values():
+        return_obj, lines = batch["return"], batch["lines"]
+        first_line = min(lines.values())
+        try:
+            saved = return_save(
+                return_obj=return_obj, user=user, entries=batch["entries"], reason="CSV import", by_import=True
+            )
+        except ReturnRowsInvalid as error:
+            _row_problems(error.errors, lines, first_line, problems)
+            continue
+        except ReturnRefused as error:
+            problems.append(ImportProblem(first_line, "provider", error.message))
+            continue
+        report.created += saved.created
+        report.updated += saved.updated
+        report.unchanged += saved.unchanged
+    if problems or not submit:
+        return
+    for batch in batches.values():
+        return_obj, lines = batch["return"], batch["lines"]
+        try:
+            return_submit(return_obj=return_obj, user=user, by_import=True)
+        except ReturnRowsInvalid as error:
+            _row_problems(
+                error.errors, lines, min(lines.values()), problems, prefix=f"{return_obj} cannot be submitted: "
+            )
+            continue
+        except ReturnRefused as error:
+            problems.append(ImportProblem(min(lines.values()), "provider", error.message))
+            continue
+        report.submitted.append(str(return_obj))
+
+
+def _row_problems(errors: dict, lines: dict, first_line: int, problems: list, prefix: str = ""):
+    """A service's row errors as problems on the lines that gave those rows (or the return's first line,
+    for rows the file does not name)."""
+    for key, fields in errors.items():
+        for name, message in fields.items():
+            problems.append(ImportProblem(lines.get(key, first_line), FIELD_COLUMN.get(name, "-"), prefix + message))
+    problems.sort(key=lambda problem: problem.line)

@@ -1,0 +1,258 @@
+"""Reads for returns, periods and their history. Views, commands and the import read through these."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from contracts.models import Contract, Organisation, SubContract
+from performance.models import Indicator, ReportingPeriod, Result, Return, Target
+from vcsportal.financial_year import parse_financial_year
+from vcsportal.permissions import visible_returns
+
+
+def period_by_label(label: str) -> ReportingPeriod | None:
+    """The reporting period written like ``2010/11 Q3``, or None when the label is malformed or unknown."""
+    year, quarter = period_label_parse(label)
+    if year is None:
+        return None
+    return ReportingPeriod.objects.filter(financial_year=year, quarter=quarter).first()
+
+
+def period_label_parse(label: str) -> tuple[int | None, int | None]:
+    """(financial year, quarter) from a label like ``2010/11 Q3``; (None, None) when it is not one."""
+    text = (label or "").strip()
+    if " Q" not in text:
+        return None, None
+    year_text, quarter_text = text.rsplit(" Q", 1)
+    try:
+        year = parse_financial_year(year_text)
+    except Exception:  # noqa: BLE001 - any malformed label is simply "not a period"
+        return None, None
+    if quarter_text not in {"1", "2", "3", "4"}:
+        return None, None
+    return year, int(quarter_text)
+
+
+def providers_reporting_in(financial_year: int) -> QuerySet[Organisation]:
+    """Providers that owe a return in the year: the CIO of a contract covering it and every provider
+    with a live sub-contract covering it."""
+    contracts = Contract.objects.filter(start_year__lte=financial_year, end_year__gte=financial_year)
+    subcontracts = SubContract.objects.filter(
+        status=SubContract.Status.LIVE, start_year__lte=financial_year, end_year__gte=financial_year
+    )
+    return Organisation.objects.filter(
+        Q(pk__in=contracts.values("provider")) | Q(pk__in=subcontracts.values("provider"))
+    ).order_by("kind", "code")
+
+
+def rows_owed_by(organisation: Organisation):
+    """The (indicator, district) rows the organisation's return holds (decided by the loader's rows_owed)."""
+    from districts.models import District
+    from vcsportal.leicestershire import rows_owed  # the loader imports our services: import late
+
+    return rows_owed(organisation, District.objects.filter(county_id=organisation.county_id).order_by("name"))
+
+
+@dataclass(frozen=True)
+class TargetFound:
+    value: Decimal
+    scope: str  # e.g. "VASL, Q3" or "all providers, annual"
+
+
+def targets_for(*, provider: Organisation, period: ReportingPeriod, indicators=None) -> dict[int, TargetFound]:
+    """Each indicator's target for the provider in the period: a provider's own over the all-provider one,
+    a quarter's over the annual one. Keyed by indicator id; indicators without a target are absent."""
+    qs = Target.objects.filter(
+        Q(provider=provider) | Q(provider__isnull=True),
+        Q(quarter=period.quarter) | Q(quarter__isnull=True),
+        financial_year=period.financial_year,
+    )
+    if indicators is not None:
+        qs = qs.filter(indicator__in=indicators)
+    found: dict[int, tuple[tuple[int, int], TargetFound]] = {}
+    for target in qs.values("indicator_id", "provider_id", "quarter", "value"):
+        rank = (target["provider_id"] is not None, target["quarter"] is not None)
+        scope = (provider.code if target["provider_id"] else "all providers") + (
+            f", Q{target['quarter']}" if target["quarter"] else ", annual"
+        )
+        best = found.get(target["indicator_id"])
+        if best is None or rank > best[0]:
+            found[target["indicator_id"]] = (rank, TargetFound(target["value"], scope))
+    return {indicator_id: item for indicator_id, (_rank, item) in found.items()}
+
+
+def return_for_user(user, pk: int) -> Return:
+    """The return with this id if the user may see it; raises Return.DoesNotExist otherwise (a 404)."""
+    return visible_returns(user, Return.objects.select_related("provider", "period", "updated_by")).get(pk=pk)
+
+
+def return_results(return_obj: Return) -> QuerySet[Result]:
+    """The return's result rows in reading order: countywide indicators, then local ones by district."""
+    return return_obj.results.select_related("indicator", "district").order_by("indicator__code", "district__name")
+
+
+def returns_of_provider(organisation: Organisation) -> QuerySet[Return]:
+    """An organisation's returns, newest period first, with how many rows are rated."""
+    return (
+        Return.objects.filter(provider=organisation)
+        .select_related("period")
+        .annotate(
+            rows=Count("results"),
+            rated=Count("results", filter=~Q(results__rag="")),
+        )
+        .order_by("-period__financial_year", "-period__quarter")
+    )
+
+
+@dataclass
+class ProviderHome:
+    returns: list
+    due_next: Return | None
+    overdue: list = field(default_factory=list)
+    sent_back: list = field(default_factory=list)
+
+
+def provider_home(organisation: Organisation, *, today: datetime.date | None = None) -> ProviderHome:
+    """What a provider sees first: every return with its status and due date, the next one due, the
+    overdue ones (due date passed, not yet submitted) and those sent back to it, with the reason."""
+    today = today or timezone.localdate()
+    returns = list(returns_of_provider(organisation))
+    waiting = [r for r in returns if r.status in (Return.Status.DRAFT, Return.Status.RETURNED)]
+    overdue = [r for r in waiting if r.period.due_on and r.period.due_on < today]
+    upcoming = sorted(
+        (r for r in waiting if r.period.due_on and r.period.due_on >= today), key=lambda r: r.period.due_on
+    )
+    return ProviderHome(
+        returns=returns,
+        due_next=upcoming[0] if upcoming else None,
+        overdue=overdue,
+        sent_back=[r for r in returns if r.status == Return.Status.RETURNED],
+    )
+
+
+def returns_to_review(user) -> QuerySet[Return]:
+    """Returns waiting for this reviewer: for CIO staff, sub-contractors' submitted returns; for LCC,
+    the CIO's submitted returns and every accepted return waiting for sign-off."""
+    from vcsportal.roles import Role
+
+    qs = visible_returns(user, Return.objects.select_related("provider", "period"))
+    if user.role == Role.CIO_STAFF:
+        qs = qs.filter(provider__kind__in=["hub", "lrc"], status=Return.Status.SUBMITTED)
+    elif user.role == Role.LCC_OFFICER:
+        qs = qs.filter(Q(status=Return.Status.ACCEPTED) | Q(status=Return.Status.SUBMITTED, provider__kind="cio"))
+    else:
+        qs = qs.none()
+    return qs.order_by("period__financial_year", "period__quarter", "provider__kind", "provider__code")
+
+
+def periods_with_counts() -> QuerySet[ReportingPeriod]:
+    """Every period, newest first, with its returns counted by status (in the database)."""
+    return ReportingPeriod.objects.annotate(
+        returns_total=Count("returns"),
+        returns_draft=Count("returns", filter=Q(returns__status__in=["draft", "returned"])),
+        returns_submitted=Count("returns", filter=Q(returns__status="submitted")),
+        returns_accepted=Count("returns", filter=Q(returns__status="accepted")),
+        returns_signed_off=Count("returns", filter=Q(returns__status="signed_off")),
+    ).order_by("-financial_year", "-quarter")
+
+
+# History ---------------------------------------------------------------------------------------------------
+
+HISTORY_FIELDS_RETURN = ["status", "review_comment", "reopened_after_lock"]
+HISTORY_FIELDS_RESULT = [
+    "rag",
+    "actual",
+    "target",
+    "rag_override_reason",
+    "not_reported_reason",
+    "not_reported_other",
+    "narrative",
+    "evidence_url",
+    "validation",
+    "validation_comment",
+]
+
+
+@dataclass
+class FieldChange:
+    field: str
+    old: object
+    new: object
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime.datetime
+    who: str
+    what: str  # "Return" or the row's label
+    why: str
+    changes: list[FieldChange]
+
+
+def _who(record) -> str:
+    user = record.history_user
+    if user is None:
+        return "the system"
+    return user.get_full_name() or user.username
+
+
+def _entries(records, fields, label_of) -> list[HistoryEntry]:
+    entries = []
+    previous_by_object = {}
+    for record in records:  # ordered by object then time: pair each record with the one before it
+        previous = previous_by_object.get(record.id)
+        if previous is None:
+            changes = [FieldChange(name, None, getattr(record, name)) for name in fields if getattr(record, name)]
+            if record.history_type != "+":
+                changes = []
+        else:
+            changes = [
+                FieldChange(name, getattr(previous, name), getattr(record, name))
+                for name in fields
+                if getattr(previous, name) != getattr(record, name)
+            ]
+        previous_by_object[record.id] = record
+        if changes or record.history_change_reason:
+            entries.append(
+                HistoryEntry(
+                    when=record.history_date,
+                    who=_who(record),
+                    what=label_of(record),
+                    why=record.history_change_reason or "",
+                    changes=changes,
+                )
+            )
+    return entries
+
+
+def return_history(return_obj: Return, *, since: datetime.datetime | None = None) -> list[HistoryEntry]:
+    """Every recorded change to the return and its results, newest first: who, when, why, and each field's
+    old and new value. ``since`` keeps only the changes made after that moment (for a stale edit)."""
+    return_records = return_obj.history.select_related("history_user").order_by("history_date", "history_id")
+    result_records = (
+        Result.history.filter(return_obj_id=return_obj.pk)
+        .select_related("history_user", "indicator", "district")
+        .order_by("id", "history_date", "history_id")
+    )
+    entries = _entries(return_records, HISTORY_FIELDS_RETURN, lambda record: "Return") + _entries(
+        result_records,
+        HISTORY_FIELDS_RESULT,
+        lambda record: record.indicator.code + (f" ({record.district.name})" if record.district_id else ""),
+    )
+    if since is not None:
+        entries = [entry for entry in entries if entry.when > since]
+    return sorted(entries, key=lambda entry: entry.when, reverse=True)
+
+
+def return_version_loaded_at(return_obj: Return, version: int) -> datetime.datetime | None:
+    """When the return reached the given version (the moment a form carrying it was loaded from)."""
+    record = return_obj.history.filter(version=version).order_by("-history_date").first()
+    return record.history_date if record else None
+
+
+def indicators_by_code() -> dict[str, Indicator]:
+    """Every indicator, by its code."""
+    return {indicator.code: indicator for indicator in Indicator.objects.all()}

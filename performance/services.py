@@ -1,0 +1,526 @@
+"""Writes for periods, returns and their results. Views, commands, the CSV import and the API all change
+state through these functions, so each change is checked, permitted and recorded (who, when, why) in one
+transaction.
+
+Every service takes the acting ``user`` (None when run from the command line by an operator) and raises
+``ReturnRefused`` (or a subclass) with a message fit to show the person when the change is not allowed.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import can_proceed
+
+from districts.models import District
+from performance.models import Indicator, ReportingPeriod, Result, Return, Validation
+from performance.rag import ResultEntry, rag_settled, result_entry_errors, row_label
+from performance.selectors import (
+    HistoryEntry,
+    providers_reporting_in,
+    return_history,
+    return_version_loaded_at,
+    rows_owed_by,
+    targets_for,
+)
+
+#: A result row's natural key within a return: (indicator id, district id or None).
+RowKey = tuple[int, int | None]
+
+
+class ReturnRefused(Exception):
+    """A change the workflow, the lock or the rules do not allow; ``message`` says why."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class StaleReturn(ReturnRefused):
+    """The return changed since the form was loaded; ``changes`` lists what changed, newest first."""
+
+    def __init__(self, message: str, *, changes: list[HistoryEntry], current_version: int):
+        super().__init__(message)
+        self.changes = changes
+        self.current_version = current_version
+
+
+class ReturnRowsInvalid(ReturnRefused):
+    """One or more rows break the rules; ``errors`` maps each row's key to {field: message}."""
+
+    def __init__(self, errors: dict, message: str = "Some rows need correcting"):
+        super().__init__(message)
+        self.errors = errors
+
+
+@dataclass
+class SaveReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class PeriodOpenReport:
+    period: ReportingPeriod
+    period_created: bool = False
+    period_changed: bool = False
+    returns_created: list = field(default_factory=list)
+    results_created: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return self.period_created or self.period_changed or bool(self.returns_created) or bool(self.results_created)
+
+
+def _require(user, permission: str, obj=None):
+    """Command-line runs (user None) are trusted operators; everyone else needs the permission."""
+    if user is not None and not user.has_perm(permission, obj):
+        raise PermissionDenied(f"You may not do that ({permission}).")
+
+
+def _record(obj, *, user, reason: str):
+    obj._change_reason = reason
+    if user is not None:
+        obj._history_user = user
+
+
+def _locked_return(return_obj: Return) -> Return:
+    """Re-read the return with a row lock, so two saves of one return run one after the other."""
+    return Return.objects.select_for_update().select_related("provider", "period").get(pk=return_obj.pk)
+
+
+def _bump(return_obj: Return, *, user, reason: str):
+    return_obj.version += 1
+    if user is not None:
+        return_obj.updated_by = user
+    _record(return_obj, user=user, reason=reason)
+    return_obj.save()
+
+
+def _refuse_if_stale(return_obj: Return, version: int | None):
+    if version is None or version == return_obj.version:
+        return
+    loaded_at = return_version_loaded_at(return_obj, version)
+    raise StaleReturn(
+        f"{return_obj} was changed by someone else after you opened it (you had version {version}, it is now "
+        f"version {return_obj.version}). Your changes have not been saved: they are shown below, with what "
+        "changed in the meantime.",
+        changes=return_history(return_obj, since=loaded_at) if loaded_at else return_history(return_obj)[:20],
+        current_version=return_obj.version,
+    )
+
+
+def _refuse_if_locked(return_obj: Return):
+    if return_obj.is_locked:
+        raise ReturnRefused(
+            f"{return_obj} is locked: its period {return_obj.period.label} was locked. Only an LCC officer can "
+            "reopen it, with a reason."
+        )
+
+
+def _entry_from_result(result: Result) -> ResultEntry:
+    return ResultEntry(
+        rag=result.rag,
+        actual=result.actual,
+        target=result.target,
+        rag_override_reason=result.rag_override_reason,
+        not_reported_reason=result.not_reported_reason,
+        not_reported_other=result.not_reported_other,
+        narrative=result.narrative,
+        evidence_url=result.evidence_url,
+    )
+
+
+# Results --------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def return_save(
+    *,
+    return_obj: Return,
+    user,
+    entries: dict[RowKey, ResultEntry],
+    version: int | None = None,
+    reason: str = "Saved as draft",
+    by_import: bool = False,
+) -> SaveReport:
+    """Save typed (or imported) rows into a return, all or nothing.
+
+    Refuses: a user who may not edit it (providers edit their own; ``by_import`` needs the import
+    permission), a return whose period is locked (unless LCC reopened it), a status other than draft or
+    returned (the import may also write into a submitted return), a ``version`` older than the return's
+    (``StaleReturn``, with what changed since), and rows that break the rules (``ReturnRowsInvalid``).
+    A returned return goes back to draft. Every changed row keeps its history; the return's version rises.
+    """
+    return_obj = _locked_return(return_obj)
+    if by_import:
+        _require(user, "portal.import_returns")
+        allowed = (Return.Status.DRAFT, Return.Status.SUBMITTED)
+    else:
+        _require(user, "performance.edit_return", return_obj)
+        allowed = (Return.Status.DRAFT, Return.Status.RETURNED)
+    if return_obj.status not in allowed:
+        raise ReturnRefused(
+            f"{return_obj} is {return_obj.get_status_display().lower()}: results can only be changed in a "
+            + " or ".join(Return.Status(status).label.lower() for status in allowed)
+            + " return."
+        )
+    _refuse_if_locked(return_obj)
+    _refuse_if_stale(return_obj, version)
+
+    existing = {(r.indicator_id, r.district_id): r for r in return_obj.results.select_related("indicator", "district")}
+    owed = {
+        (indicator.pk, district.pk if district else None): (indicator, district)
+        for indicator, district in rows_owed_by(return_obj.provider)
+    }
+    targets = targets_for(provider=return_obj.provider, period=return_obj.period)
+    errors: dict[RowKey, dict[str, str]] = {}
+    to_save: list[tuple[Result, bool]] = []
+    report = SaveReport()
+    for key, entry in entries.items():
+        result = existing.get(key)
+        if result is None:
+            if key not in owed:
+                indicator = Indicator.objects.filter(pk=key[0]).first()
+                district = District.objects.filter(pk=key[1]).first() if key[1] else None
+                name = row_label(indicator, district) if indicator else "this indicator"
+                errors[key] = {"indicator": f"{return_obj.provider.code} does not report {name}"}
+                continue
+            indicator, district = owed[key]
+            result = Result(return_obj=return_obj, indicator=indicator, district=district)
+        table_target = targets.get(result.indicator_id)
+        target = entry.target if entry.target is not None else (table_target.value if table_target else None)
+        row_errors = result_entry_errors(
+            entry,
+            indicator=result.indicator,
+            target=target,
+            label=row_label(result.indicator, result.district),
+            complete=False,
+        )
+        if row_errors:
+            errors[key] = row_errors
+            continue
+        rag, computed = rag_settled(entry, indicator=result.indicator, target=target)
+        not_reported = rag == "not_reported"
+        values = {
+            "rag": rag,
+            "computed_rag": computed,
+            "rag_override_reason": entry.rag_override_reason.strip() if computed and rag != computed else "",
+            "not_reported_reason": entry.not_reported_reason if not_reported else "",
+            "not_reported_other": entry.not_reported_other.strip()
+            if not_reported and entry.not_reported_reason == "other"
+            else "",
+            "actual": entry.actual,
+            "target": target,
+            "narrative": entry.narrative.strip(),
+            "evidence_url": entry.evidence_url.strip(),
+        }
+        changed = [name for name, value in values.items() if getattr(result, name) != value]
+        if result.pk is None or changed:
+            for name, value in values.items():
+                setattr(result, name, value)
+            if changed and result.validation != Validation.SELF_RATED:
+                # New figures have not been checked: the reviewer's verdict was on the old ones.
+                result.validation = Validation.SELF_RATED
+            to_save.append((result, result.pk is None))
+        else:
+            report.unchanged += 1
+    if errors:
+        raise ReturnRowsInvalid(errors)
+
+    for result, created in to_save:
+        _record(result, user=user, reason=reason)
+        result.save()
+        if created:
+            report.created += 1
+        else:
+            report.updated += 1
+    resumed = False
+    if return_obj.status == Return.Status.RETURNED:
+        return_obj.resume()
+        resumed = True
+    if to_save or resumed:
+        _bump(return_obj, user=user, reason=reason)
+    return report
+
+
+def return_incomplete_rows(return_obj: Return) -> dict[RowKey, dict[str, str]]:
+    """The rows that stop the return being submitted, with why ({} when it is complete). Rows it owes
+    but does not hold yet count as incomplete."""
+    targets = targets_for(provider=return_obj.provider, period=return_obj.period)
+    results = {(r.indicator_id, r.district_id): r for r in return_obj.results.select_related("indicator", "district")}
+    errors: dict[RowKey, dict[str, str]] = {}
+    for indicator, district in rows_owed_by(return_obj.provider):
+        key = (indicator.pk, district.pk if district else None)
+        if key not in results:
+            errors[key] = {"rag": f"{row_label(indicator, district)}: choose a RAG rating"}
+    for key, result in results.items():
+        table_target = targets.get(result.indicator_id)
+        target = result.target if result.target is not None else (table_target.value if table_target else None)
+        row_errors = result_entry_errors(
+            _entry_from_result(result),
+            indicator=result.indicator,
+            target=target,
+            label=row_label(result.indicator, result.district),
+            complete=True,
+        )
+        if row_errors:
+            errors[key] = row_errors
+    return errors
+
+
+@transaction.atomic
+def return_submit(
+    *,
+    return_obj: Return,
+    user,
+    version: int | None = None,
+    entries: dict[RowKey, ResultEntry] | None = None,
+    by_import: bool = False,
+) -> Return:
+    """Submit a return: draft (or returned) -> submitted, only when every row is complete.
+
+    With ``entries`` the rows are saved first (through ``return_save``) in the same transaction, so a
+    refused submission saves nothing. Raises ``ReturnRowsInvalid`` naming each incomplete row,
+    ``StaleReturn`` for an out-of-date version, ``ReturnRefused`` when locked or not a draft.
+    """
+    if entries:
+        return_save(
+            return_obj=return_obj,
+            user=user,
+            entries=entries,
+            version=version,
+            reason="Saved and submitted",
+            by_import=by_import,
+        )
+        version = None  # return_save checked it; the save itself raised the version
+    return_obj = _locked_return(return_obj)
+    _require(user, "portal.import_returns" if by_import else "performance.edit_return", return_obj)
+    _refuse_if_stale(return_obj, version)
+    _refuse_if_locked(return_obj)
+    if return_obj.status == Return.Status.SUBMITTED and by_import:
+        return return_obj  # already submitted: the import only updated its figures
+    if return_obj.status == Return.Status.RETURNED:
+        return_obj.resume()
+    if not can_proceed(return_obj.submit):
+        raise ReturnRefused(
+            f"{return_obj} is {return_obj.get_status_display().lower()}: only a draft can be submitted."
+        )
+    errors = return_incomplete_rows(return_obj)
+    if errors:
+        raise ReturnRowsInvalid(errors, f"{return_obj} cannot be submitted until every row is complete")
+    return_obj.submit()
+    return_obj.submitted_at = timezone.now()
+    return_obj.reopened_after_lock = False
+    _bump(return_obj, user=user, reason="Submitted")
+    return return_obj
+
+
+def _transition_refused(return_obj: Return, action: str) -> ReturnRefused:
+    return ReturnRefused(
+        f"{return_obj} is {return_obj.get_status_display().lower()}: it cannot be {action} from that status."
+    )
+
+
+@transaction.atomic
+def return_accept(*, return_obj: Return, user) -> Return:
+    """Accept a submitted return: the CIO accepts its sub-contractors' returns, LCC the CIO's own."""
+    return_obj = _locked_return(return_obj)
+    _require(user, "performance.accept_return", return_obj)
+    if not can_proceed(return_obj.accept):
+        raise _transition_refused(return_obj, "accepted")
+    return_obj.accept()
+    return_obj.accepted_at = timezone.now()
+    _bump(return_obj, user=user, reason="Accepted")
+    return return_obj
+
+
+@transaction.atomic
+def return_send_back(*, return_obj: Return, user, comment: str) -> Return:
+    """Send a submitted or accepted return back to its provider with a comment saying what to change.
+    Refused once the period is locked (then only LCC reopens, with a reason)."""
+    return_obj = _locked_return(return_obj)
+    _require(user, "performance.send_back_return", return_obj)
+    if not (comment or "").strip():
+        raise ReturnRefused("Write a comment telling the provider what to change.")
+    if not can_proceed(return_obj.send_back):
+        raise _transition_refused(return_obj, "sent back")
+    if return_obj.period.status == ReportingPeriod.Status.LOCKED:
+        raise ReturnRefused(
+            f"{return_obj.period.label} is locked: a return can no longer be sent back; an LCC officer can reopen it "
+            "with a reason."
+        )
+    return_obj.send_back()
+    return_obj.review_comment = comment.strip()
+    return_obj.submitted_at = None
+    return_obj.accepted_at = None
+    _bump(return_obj, user=user, reason=f"Sent back: {comment.strip()}")
+    return return_obj
+
+
+@transaction.atomic
+def return_sign_off(*, return_obj: Return, user) -> Return:
+    """LCC signs off an accepted return; its figures are then final unless LCC reopens it."""
+    return_obj = _locked_return(return_obj)
+    _require(user, "performance.sign_off_return", return_obj)
+    if not can_proceed(return_obj.sign_off):
+        raise _transition_refused(return_obj, "signed off")
+    return_obj.sign_off()
+    return_obj.signed_off_at = timezone.now()
+    _bump(return_obj, user=user, reason="Signed off")
+    return return_obj
+
+
+@transaction.atomic
+def return_reopen(*, return_obj: Return, user, reason: str) -> Return:
+    """LCC reopens a return to draft, with a reason: a submitted, accepted or signed-off one at any time;
+    in a locked period also a draft or returned one, so its provider may finish it."""
+    return_obj = _locked_return(return_obj)
+    _require(user, "performance.reopen_return", return_obj)
+    if not (reason or "").strip():
+        raise ReturnRefused("Write the reason for reopening the return.")
+    locked = return_obj.period.status == ReportingPeriod.Status.LOCKED
+    if return_obj.status in (Return.Status.DRAFT, Return.Status.RETURNED) and not locked:
+        raise ReturnRefused(f"{return_obj} is already open to its provider: there is nothing to reopen.")
+    if return_obj.status == Return.Status.DRAFT and return_obj.reopened_after_lock:
+        raise ReturnRefused(f"{return_obj} has already been reopened.")
+    if not can_proceed(return_obj.reopen):
+        raise _transition_refused(return_obj, "reopened")
+    return_obj.reopen()
+    return_obj.review_comment = reason.strip()
+    return_obj.reopened_after_lock = locked
+    return_obj.submitted_at = None
+    return_obj.accepted_at = None
+    return_obj.signed_off_at = None
+    _bump(return_obj, user=user, reason=f"Reopened: {reason.strip()}")
+    return return_obj
+
+
+@transaction.atomic
+def results_validate(*, return_obj: Return, user, verdicts: dict[int, tuple[str, str]]) -> int:
+    """A reviewer marks results validated or challenged (a challenge needs a comment), so dashboards can
+    show self-rated against validated figures. ``verdicts`` maps result id to (validation, comment).
+    Only while the return is submitted or accepted. Returns how many results changed."""
+    return_obj = _locked_return(return_obj)
+    _require(user, "performance.validate_results", return_obj)
+    if return_obj.status not in (Return.Status.SUBMITTED, Return.Status.ACCEPTED):
+        raise ReturnRefused(
+            f"{return_obj} is {return_obj.get_status_display().lower()}: ratings are validated while a return is "
+            "submitted or accepted."
+        )
+    results = {r.pk: r for r in return_obj.results.select_related("indicator", "district")}
+    errors = {}
+    changed = []
+    for result_id, (verdict, comment) in verdicts.items():
+        result = results.get(result_id)
+        if result is None:
+            errors[result_id] = {"validation": "That result is not in this return."}
+            continue
+        label = row_label(result.indicator, result.district)
+        if verdict not in Validation.values:
+            errors[result_id] = {"validation": f"{label}: choose validated or challenged"}
+            continue
+        comment = (comment or "").strip()
+        if verdict == Validation.CHALLENGED and not comment:
+            errors[result_id] = {"validation_comment": f"{label}: say why you challenge the rating"}
+            continue
+        if (result.validation, result.validation_comment) != (verdict, comment):
+            result.validation, result.validation_comment = verdict, comment
+            changed.append(result)
+    if errors:
+        raise ReturnRowsInvalid(errors)
+    for result in changed:
+        _record(result, user=user, reason="Reviewed")
+        result.save()
+    if changed:
+        _bump(return_obj, user=user, reason="Ratings reviewed")
+    return len(changed)
+
+
+# Periods --------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def period_open(
+    *,
+    financial_year: int,
+    quarter: int,
+    due_on: datetime.date | None,
+    user=None,
+    opens_on: datetime.date | None = None,
+    reason: str = "Period opened",
+) -> PeriodOpenReport:
+    """Open a reporting period (creating it if new) with its due date, and make sure every provider with a
+    contract or live sub-contract covering that financial year has a draft return holding every row it
+    owes. Idempotent: a second run changes nothing and records no history. A locked period is refused."""
+    _require(user, "portal.manage_periods")
+    if quarter not in (1, 2, 3, 4):
+        raise ReturnRefused("The quarter must be 1, 2, 3 or 4.")
+    period = ReportingPeriod.objects.select_for_update().filter(financial_year=financial_year, quarter=quarter).first()
+    report = PeriodOpenReport(period=period)
+    if period is None:
+        period = ReportingPeriod(financial_year=financial_year, quarter=quarter)
+        report.period, report.period_created = period, True
+    if period.status == ReportingPeriod.Status.LOCKED:
+        raise ReturnRefused(f"{period.label} is locked: reopen single returns instead.")
+    wanted = {"status": ReportingPeriod.Status.OPEN}
+    if due_on is not None:
+        wanted["due_on"] = due_on
+    elif period.due_on is None:
+        raise ReturnRefused(f"Give {period.label} a due date.")
+    if opens_on is not None:
+        wanted["opens_on"] = opens_on
+    elif period.opens_on is None:
+        wanted["opens_on"] = timezone.localdate()
+    if opens_on is not None and wanted.get("due_on", period.due_on) < opens_on:
+        raise ReturnRefused("The due date must not be before the day the period opens.")
+    changed = [name for name, value in wanted.items() if getattr(period, name) != value]
+    if period.pk is None or changed:
+        for name, value in wanted.items():
+            setattr(period, name, value)
+        _record(period, user=user, reason=reason)
+        period.full_clean()
+        period.save()
+        report.period_changed = not report.period_created
+
+    for provider in providers_reporting_in(financial_year):
+        return_obj = Return.objects.filter(provider=provider, period=period).first()
+        if return_obj is None:
+            return_obj = Return(provider=provider, period=period, updated_by=user)
+            _record(return_obj, user=user, reason=reason)
+            return_obj.save()
+            report.returns_created.append(return_obj)
+        held = set(return_obj.results.values_list("indicator_id", "district_id"))
+        for indicator, district in rows_owed_by(provider):
+            if (indicator.pk, district.pk if district else None) in held:
+                continue
+            result = Result(return_obj=return_obj, indicator=indicator, district=district)
+            _record(result, user=user, reason=reason)
+            result.save()
+            report.results_created += 1
+    return report
+
+
+@transaction.atomic
+def period_lock(*, period: ReportingPeriod, user=None) -> bool:
+    """Lock an open period: from now on only LCC can reopen its returns, one by one, with a reason.
+    Returns False (and changes nothing) when it was already locked."""
+    _require(user, "portal.manage_periods")
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.status == ReportingPeriod.Status.LOCKED:
+        return False
+    if period.status != ReportingPeriod.Status.OPEN:
+        raise ReturnRefused(f"{period.label} has not been opened: open it before locking it.")
+    period.status = ReportingPeriod.Status.LOCKED
+    period.locked_on = timezone.localdate()
+    _record(period, user=user, reason="Period locked")
+    period.save()
+    return True
+
+
+def results_as_entries(return_obj: Return) -> dict[RowKey, ResultEntry]:
+    """The return's rows as they stand, in the shape ``return_save`` takes (to change a few and save)."""
+    return {(r.indicator_id, r.district_id): _entry_from_result(r) for r in return_obj.results.all()}
