@@ -199,23 +199,36 @@ def _who(record) -> str:
     return user.get_full_name() or user.username
 
 
-def _entries(records, fields, label_of) -> list[HistoryEntry]:
+def _shown(model, name: str, value):
+    """A recorded value as people read it: a choice's label rather than its code."""
+    choices = dict(model._meta.get_field(name).flatchoices)
+    if value in (None, ""):
+        return None
+    return choices.get(value, value)
+
+
+def _change(model, name: str, old, new) -> FieldChange:
+    label = str(model._meta.get_field(name).verbose_name)
+    return FieldChange(label, _shown(model, name, old), _shown(model, name, new))
+
+
+def _entries(records, fields, label_of, *, model, keep_unchanged: bool) -> list[HistoryEntry]:
     entries = []
     previous_by_object = {}
     for record in records:  # ordered by object then time: pair each record with the one before it
         previous = previous_by_object.get(record.id)
         if previous is None:
-            changes = [FieldChange(name, None, getattr(record, name)) for name in fields if getattr(record, name)]
+            changes = [_change(model, name, None, getattr(record, name)) for name in fields if getattr(record, name)]
             if record.history_type != "+":
                 changes = []
         else:
             changes = [
-                FieldChange(name, getattr(previous, name), getattr(record, name))
+                _change(model, name, getattr(previous, name), getattr(record, name))
                 for name in fields
                 if getattr(previous, name) != getattr(record, name)
             ]
         previous_by_object[record.id] = record
-        if changes or record.history_change_reason:
+        if changes or (keep_unchanged and record.history_change_reason):
             entries.append(
                 HistoryEntry(
                     when=record.history_date,
@@ -237,10 +250,16 @@ def return_history(return_obj: Return, *, since: datetime.datetime | None = None
         .select_related("history_user", "indicator", "district")
         .order_by("id", "history_date", "history_id")
     )
-    entries = _entries(return_records, HISTORY_FIELDS_RETURN, lambda record: "Return") + _entries(
+    # A return's own records all say something (created, saved, submitted...); a result's only when a
+    # value changed, so the 65 empty rows created with a period do not bury the story.
+    entries = _entries(
+        return_records, HISTORY_FIELDS_RETURN, lambda record: "Return", model=Return, keep_unchanged=True
+    ) + _entries(
         result_records,
         HISTORY_FIELDS_RESULT,
         lambda record: record.indicator.code + (f" ({record.district.name})" if record.district_id else ""),
+        model=Result,
+        keep_unchanged=False,
     )
     if since is not None:
         entries = [entry for entry in entries if entry.when > since]

@@ -68,7 +68,7 @@ def test_a_hub_fills_saves_and_submits_val_accepts_lcc_signs_off_and_history_sho
     for step, who in [("Submitted", "Hannah Hub"), ("Accepted", "Victor Staff"), ("Signed off", "Laura Officer")]:
         assert step in page
         assert who in page
-    assert "status: accepted → signed_off" in page
+    assert "status: Accepted → Signed off" in page
     assert "actual: (empty) → 10.00" in page
 
 
