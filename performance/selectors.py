@@ -218,7 +218,11 @@ def _entries(records, fields, label_of, *, model, keep_unchanged: bool) -> list[
     for record in records:  # ordered by object then time: pair each record with the one before it
         previous = previous_by_object.get(record.id)
         if previous is None:
-            changes = [_change(model, name, None, getattr(record, name)) for name in fields if getattr(record, name)]
+            changes = [
+                _change(model, name, None, getattr(record, name))
+                for name in fields
+                if getattr(record, name) not in ("", None, model._meta.get_field(name).default)
+            ]
             if record.history_type != "+":
                 changes = []
         else:
