@@ -131,7 +131,7 @@ class ReturnVersionForm(forms.Form):
 class ValidationForm(forms.Form):
     """A reviewer's verdict on one result."""
 
-    validation = forms.ChoiceField(choices=Validation.choices)
+    validation = forms.ChoiceField(choices=Validation.choices, required=False)
     validation_comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, result: Result, **kwargs):

@@ -158,6 +158,12 @@ class ReturnDetailView(View):
                 given = {form.result.pk: form for form in extra.get("validation_forms") or []}
                 for result in results:
                     result.validation_form = given.get(result.pk) or ValidationForm(result=result)
+                context["error_summary"] = [
+                    (result.validation_form[name].auto_id, message)
+                    for result in results
+                    for name, errors in result.validation_form.errors.items()
+                    for message in errors
+                ]
             context["sections"] = _sections(results)
         context.setdefault("send_back_form", CommentForm(label="Comment for the provider"))
         context.setdefault("reopen_form", CommentForm(label="Reason for reopening"))
@@ -276,10 +282,11 @@ class ReturnValidateView(ReturnDetailView):
         forms = [ValidationForm(data=request.POST, result=result) for result in results]
         if not all([form.is_valid() for form in forms]):
             return self._render(request, return_obj, validation_forms=forms, status=400)
+        # A row left out of the post keeps its verdict.
         verdicts = {
             form.result.pk: (form.cleaned_data["validation"], form.cleaned_data["validation_comment"])
             for form in forms
-            if form.has_changed()
+            if form.cleaned_data["validation"] and form.has_changed()
         }
         try:
             changed = results_validate(return_obj=return_obj, user=request.user, verdicts=verdicts)

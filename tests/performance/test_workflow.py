@@ -265,3 +265,60 @@ def test_periods_page_opens_and_locks(lcc_client):
     lcc_client.post(reverse("performance:period_lock", args=[period.pk]))
     period.refresh_from_db()
     assert period.status == ReportingPeriod.Status.LOCKED
+
+
+def test_reviewers_validate_or_challenge_each_rating_and_new_figures_need_checking_again(
+    val_client, hub_client, q3_return
+):
+    return_obj = q3_return("VASL")
+    Result.objects.filter(return_obj=return_obj).update(rag="green", actual=4, narrative="Fine.")
+    return_submit(return_obj=return_obj, user=User.objects.get(username="vasl.hub"))
+    loc1, loc2 = return_obj.results.order_by("indicator__code")[:2]
+    url = reverse("performance:return_validate", args=[return_obj.pk])
+
+    response = val_client.post(url, {f"v-{loc1.pk}-validation": "challenged", f"v-{loc2.pk}-validation": "validated"})
+    assert response.status_code == 400
+    assert "LOC-1 volunteer enquiries: say why you challenge the rating" in response.content.decode()
+    assert not return_obj.results.exclude(validation="self_rated").exists()
+
+    data = {f"v-{r.pk}-validation": "self_rated" for r in return_obj.results.all()}
+    data.update(
+        {
+            f"v-{loc1.pk}-validation": "challenged",
+            f"v-{loc1.pk}-validation_comment": "The enquiry log shows 3",
+            f"v-{loc2.pk}-validation": "validated",
+        }
+    )
+    assert val_client.post(url, data).status_code == 302
+    loc1.refresh_from_db()
+    loc2.refresh_from_db()
+    assert (loc1.validation, loc1.validation_comment, loc2.validation) == (
+        "challenged",
+        "The enquiry log shows 3",
+        "validated",
+    )
+    assert loc1.history.first().history_user.username == "val.staff"
+
+    # Sent back, the hub corrects LOC-1: the new figure is self-rated again until a reviewer checks it.
+    return_send_back(return_obj=return_obj, user=User.objects.get(username="val.staff"), comment="See LOC-1")
+    page = hub_client.get(reverse("performance:return", args=[return_obj.pk]))
+    assert "Challenged" in page.content.decode()
+    data = page_data(page)
+    data[f"row-{loc1.pk}-actual"] = "3"
+    assert (
+        hub_client.post(reverse("performance:return", args=[return_obj.pk]), {**data, "save": "1"}).status_code == 302
+    )
+    loc1.refresh_from_db()
+    loc2.refresh_from_db()
+    assert (loc1.actual, loc1.validation, loc2.validation) == (Decimal("3"), "self_rated", "validated")
+
+
+def test_opening_an_open_period_again_changes_only_its_due_date(lcc_client):
+    q3 = ReportingPeriod.objects.get(financial_year=2010, quarter=3)
+    returns_before = Return.objects.count()
+    response = lcc_client.post(reverse("performance:periods"), {"period": "2010/11 Q3", "due_on": "2011-02-14"})
+    assert response.status_code == 302
+    q3.refresh_from_db()
+    assert q3.due_on == datetime.date(2011, 2, 14)
+    assert Return.objects.count() == returns_before
+    assert q3.history.first().history_user.username == "lcc.officer"
