@@ -152,10 +152,10 @@ def periods_with_counts() -> QuerySet[ReportingPeriod]:
     """Every period, newest first, with its returns counted by status (in the database)."""
     return ReportingPeriod.objects.annotate(
         returns_total=Count("returns"),
-        returns_draft=Count("returns", filter=Q(returns__status__in=["draft", "returned"])),
-        returns_submitted=Count("returns", filter=Q(returns__status="submitted")),
-        returns_accepted=Count("returns", filter=Q(returns__status="accepted")),
-        returns_signed_off=Count("returns", filter=Q(returns__status="signed_off")),
+        returns_draft=Count("returns", filter=Q(returns__status__in=[Return.Status.DRAFT, Return.Status.RETURNED])),
+        returns_submitted=Count("returns", filter=Q(returns__status=Return.Status.SUBMITTED)),
+        returns_accepted=Count("returns", filter=Q(returns__status=Return.Status.ACCEPTED)),
+        returns_signed_off=Count("returns", filter=Q(returns__status=Return.Status.SIGNED_OFF)),
     ).order_by("-financial_year", "-quarter")
 
 

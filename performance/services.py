@@ -89,7 +89,8 @@ def _record(obj, *, user, reason: str):
 
 def _locked_return(return_obj: Return) -> Return:
     """Re-read the return with a row lock, so two saves of one return run one after the other."""
-    return Return.objects.select_for_update().select_related("provider", "period").get(pk=return_obj.pk)
+    # Lock only the return's row: other providers' saves in the same period must not wait on its period row.
+    return Return.objects.select_for_update(of=("self",)).select_related("provider", "period").get(pk=return_obj.pk)
 
 
 def _bump(return_obj: Return, *, user, reason: str):

@@ -9,7 +9,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from performance.forms import CommentForm, ResultRowForm, ReturnVersionForm, ValidationForm
-from performance.models import Return
+from performance.models import ReportingPeriod, Return
 from performance.selectors import (
     provider_home,
     return_for_user,
@@ -86,7 +86,7 @@ def _actions(user, return_obj: Return) -> dict[str, bool]:
     """Which workflow buttons to show: the permission module says whose step it is, the status whether
     the step is open now. The services check both again."""
     status = return_obj.status
-    period_locked = return_obj.period.status == "locked"
+    period_locked = return_obj.period.status == ReportingPeriod.Status.LOCKED
     reviewable = status in (Return.Status.SUBMITTED, Return.Status.ACCEPTED)
     return {
         "edit": _can_edit(user, return_obj),
