@@ -54,9 +54,14 @@ class ContractExtendForm(PortalForm):
 
     def __init__(self, *args, contract: Contract, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["years"].initial = contract.extension_years
-        self.fields["years"].max_value = contract.extension_years
-        self.fields["years"].help_text = f"Up to {contract.extension_years} (the contract's option)"
+        self.fields["years"] = forms.IntegerField(
+            label="Years of extension",
+            min_value=1,
+            max_value=contract.extension_years,
+            initial=contract.extension_years,
+            help_text=f"From 1 to {contract.extension_years} (the contract's option)",
+            widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-3"}),
+        )
 
 
 def _district_choices(contract: Contract):
