@@ -34,7 +34,10 @@ def test_the_2010_11_figures_are_shown_with_their_variances(funder_client, contr
 
 def test_contributions_per_funder_and_allocations_are_listed(funder_client, contract):
     page = text(funder_client.get(contract.get_absolute_url()))
-    assert "The seven District Councils, combined 2010/11 District Councils&#x27; combined contribution £189,000.00" in page
+    assert (
+        "The seven District Councils, combined 2010/11 District Councils&#x27; combined contribution £189,000.00"
+        in page
+    )
     assert "Leicestershire County Council 2010/11 Original grant £920,000.00" in page
     assert "Voluntary Action LeicesterShire VAL Countywide infrastructure organisation 2010/11 £979,000.00" in page
     assert "Share of the money allocated going to hubs and LRCs: 34.07%" in page
@@ -97,7 +100,9 @@ def test_a_front_line_line_needs_a_district(lcc_client, contract):
 def test_a_stale_budget_line_edit_is_refused(lcc_client, contract):
     line = BudgetLine.objects.create(contract=contract, financial_year=2010, category="central", amount=100)
     url = reverse("contracts:budget_line_update", args=[line.pk])
-    first = lcc_client.post(url, {f"line{line.pk}-version": 1, f"line{line.pk}-amount": "200", f"line{line.pk}-note": ""})
+    first = lcc_client.post(
+        url, {f"line{line.pk}-version": 1, f"line{line.pk}-amount": "200", f"line{line.pk}-note": ""}
+    )
     assert first.status_code == 302
     stale = lcc_client.post(
         url, {f"line{line.pk}-version": 1, f"line{line.pk}-amount": "300", f"line{line.pk}-note": ""}, follow=True

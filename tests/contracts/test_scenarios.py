@@ -151,7 +151,9 @@ def test_rounding_to_the_penny_uses_the_largest_remainder():
 
 def test_an_awkward_total_still_sums_to_the_penny(contract):
     for total in (Decimal("0.01"), Decimal("0.07"), Decimal("999999.99"), Decimal("1254878.13")):
-        assert scenario_calculate(contract=contract, financial_year=2011, total=total, rule="equal_cut").allocated == total
+        assert (
+            scenario_calculate(contract=contract, financial_year=2011, total=total, rule="equal_cut").allocated == total
+        )
     for total in (Decimal("1009000.01"), Decimal("1254878.13"), Decimal("1485000.01")):
         for rule in COMMAND_RULES:
             figures = scenario_calculate(contract=contract, financial_year=2011, total=total, rule=rule)
@@ -218,12 +220,16 @@ def test_the_command_prints_the_exact_json_shape(rule):
     assert data["rule"] == rule
     assert all(list(item) == ["code", "amount", "change"] for item in data["allocations"])
     assert sum(Decimal(item["amount"]) for item in data["allocations"]) == TOTAL
-    assert all(item["amount"].count(".") == 1 and len(item["amount"].split(".")[1]) == 2 for item in data["allocations"])
+    assert all(
+        item["amount"].count(".") == 1 and len(item["amount"].split(".")[1]) == 2 for item in data["allocations"]
+    )
     assert data["allocations"][0]["code"] == "VAL"
 
 
 def test_the_command_prints_csv():
-    lines = run_command("--year", "2011/12", "--total", "1254878", "--rule", "population", "--format", "csv").splitlines()
+    lines = run_command(
+        "--year", "2011/12", "--total", "1254878", "--rule", "population", "--format", "csv"
+    ).splitlines()
     assert lines[0] == "code,name,kind,last_year,transition,amount,change,share_of_hubs_and_lrcs_pct"
     assert len(lines) == 12
     assert sum(Decimal(line.split(",")[5]) for line in lines[1:]) == TOTAL
@@ -267,7 +273,9 @@ def test_saving_a_scenario_refuses_bad_input_with_the_field_named(lcc_client):
     assert not BudgetScenario.objects.filter(name="Too little").exists()
 
 
-def test_adopting_a_scenario_sets_the_year_allocations_and_only_a_new_adoption_replaces_it(lcc_client, contract, officer):
+def test_adopting_a_scenario_sets_the_year_allocations_and_only_a_new_adoption_replaces_it(
+    lcc_client, contract, officer
+):
     first = scenario_create(
         contract=contract, financial_year=2011, name="Equal", total=TOTAL, rule="equal_cut", user=officer
     )
