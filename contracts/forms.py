@@ -21,6 +21,15 @@ class PortalForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+        self.style_inputs()
+
+    def style_inputs(self):
+        """GOV.UK input classes for the widgets the gds pack leaves bare (numbers and dates)."""
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.NumberInput | forms.DateInput):
+                field.widget.attrs.setdefault("class", "govuk-input govuk-input--width-10")
+                if isinstance(field, forms.DecimalField):
+                    field.widget.attrs.setdefault("inputmode", "decimal")
 
     def add_service_error(self, error: ValidationError):
         if hasattr(error, "error_dict"):
@@ -197,6 +206,7 @@ class ScenarioForm(PortalForm):
             self.fields[f"transition_{n}_note"] = forms.CharField(
                 label=f"Transition funding line {n}: note", required=False, max_length=200
             )
+        self.style_inputs()
 
     def clean(self):
         data = super().clean()

@@ -113,3 +113,16 @@ def test_a_stale_budget_line_edit_is_refused(lcc_client, contract):
     lcc_client.post(reverse("contracts:budget_line_delete", args=[line.pk]), {f"line{line.pk}-version": 2})
     assert not BudgetLine.objects.exists()
     assert BudgetLine.history.filter(history_type="-", history_user=User.objects.get(username="lcc.officer")).exists()
+
+
+def test_the_contract_page_runs_a_bounded_number_of_queries(funder_client, contract, django_assert_max_num_queries):
+    with django_assert_max_num_queries(30):
+        assert funder_client.get(contract.get_absolute_url()).status_code == 200
+
+
+def test_the_admin_lists_the_recorded_events_read_only(lcc_client, contract):
+    User.objects.filter(username="lcc.officer").update(is_superuser=True)
+    lcc_client.post(reverse("contracts:extend", args=[contract.pk]), {"years": 1, "reason": "Transition year"})
+    page = lcc_client.get(reverse("admin:contracts_contractextension_changelist")).content.decode()
+    assert "2012" in page
+    assert lcc_client.get(reverse("admin:contracts_contractextension_add")).status_code == 403
