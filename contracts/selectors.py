@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from contracts.models import (
     Allocation,
@@ -13,6 +13,7 @@ from contracts.models import (
     ContractYear,
     Contribution,
     Dispute,
+    Organisation,
     ScenarioAdoption,
     SubContract,
     SubContractVariation,
@@ -27,12 +28,6 @@ ZERO = Decimal("0.00")
 def contract_list() -> QuerySet[Contract]:
     """Every contract with its commissioner and provider."""
     return Contract.objects.select_related("commissioner", "provider", "county")
-
-
-def contract_only(county_id: int | None = None) -> Contract:
-    """The one CIO contract (per county); raises Contract.DoesNotExist or MultipleObjectsReturned otherwise."""
-    qs = Contract.objects.select_related("provider", "county")
-    return qs.get(county_id=county_id) if county_id else qs.get()
 
 
 @dataclass
@@ -218,3 +213,28 @@ def subcontracts_with_money(user, contract: Contract) -> QuerySet[SubContract]:
             to_attr="contract_allocations",
         )
     )
+
+
+def contributions_by_funder(contract: Contract) -> QuerySet:
+    """Each funder's total contribution per financial year (a funder may make several contributions)."""
+    return (
+        Contribution.objects.filter(contract=contract)
+        .values("financial_year", "funder__code", "funder__name", "funder__is_group")
+        .annotate(total=Sum("amount"), lines=Count("id"))
+        .order_by("financial_year", "-total", "funder__name")
+    )
+
+
+def providers_owing_returns(financial_year: int) -> QuerySet[Organisation]:
+    """The CIO of every contract covering the year and every provider whose live sub-contract covers it:
+    the organisations that owe quarterly returns in that year's periods."""
+    covering_contracts = Contract.objects.filter(start_year__lte=financial_year, end_year__gte=financial_year)
+    return Organisation.objects.filter(
+        Q(contracts__in=covering_contracts)
+        | Q(
+            subcontracts__contract__in=covering_contracts,
+            subcontracts__status=SubContract.Status.LIVE,
+            subcontracts__start_year__lte=financial_year,
+            subcontracts__end_year__gte=financial_year,
+        )
+    ).distinct()

@@ -104,6 +104,7 @@ class ContractDetailView(PortalPermissionMixin, DetailView):
         context.update(
             reconciliation=selectors.contract_reconciliation(contract),
             contributions=ContributionTable(selectors.contract_contributions(contract)),
+            contributions_by_funder=selectors.contributions_by_funder(contract),
             allocations=AllocationTable(selectors.contract_allocations(contract, user)),
             subcontracts=selectors.subcontracts_with_money(user, contract),
             extensions=selectors.contract_extensions(contract),

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from contracts.models import BudgetLine, Contract, ContractExtension
+from contracts.models import BudgetLine, Contract, ContractExtension, SubContract
 from districts.models import District
 from vcsportal.models import User
 
@@ -126,3 +126,23 @@ def test_the_admin_lists_the_recorded_events_read_only(lcc_client, contract):
     page = lcc_client.get(reverse("admin:contracts_contractextension_changelist")).content.decode()
     assert "2012" in page
     assert lcc_client.get(reverse("admin:contracts_contractextension_add")).status_code == 403
+
+
+def test_contributions_are_totalled_per_funder_and_year(funder_client, contract):
+    page = text(funder_client.get(contract.get_absolute_url()))
+    assert "2010/11 Leicestershire County Council (LCC) 2 £1,042,000.00" in page
+    assert "(DISTRICT-COUNCILS): a combined total, never split 1 £189,000.00" in page
+
+
+def test_providers_owing_returns_follow_the_subcontracts(lcc_client):
+    from contracts.selectors import providers_owing_returns
+
+    assert providers_owing_returns(2010).count() == 11
+    vam = SubContract.objects.get(provider__code="VAM")
+    lcc_client.post(
+        reverse("contracts:subcontract_vary", args=[vam.pk]),
+        {"version": vam.version, "varied_on": "2010-04-01", "end_year": "2010/11", "reason": "Social enterprise"},
+    )
+    assert "VAM" not in providers_owing_returns(2011).values_list("code", flat=True)
+    assert "VAM" in providers_owing_returns(2010).values_list("code", flat=True)
+    assert providers_owing_returns(2014).count() == 0
