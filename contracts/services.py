@@ -100,9 +100,12 @@ def _set_allocation(*, contract, organisation, financial_year, amount: Decimal, 
         .first()
     )
     before = allocation.amount if allocation else None
+    amount = Decimal(amount).quantize(Decimal("0.01"))
+    if before == amount:
+        return before  # unchanged: no save, so no empty history entry
     if allocation is None:
         allocation = Allocation(contract=contract, organisation=organisation, financial_year=financial_year)
-    allocation.amount = Decimal(amount).quantize(Decimal("0.01"))
+    allocation.amount = amount
     _save(allocation, user=user, reason=reason)
     return before
 
@@ -449,6 +452,8 @@ def dispute_raise(
     else:
         provider = result.return_obj.provider
         contract = Contract.objects.filter(provider__kind=Organisation.Kind.CIO, county_id=provider.county_id).first()
+        if contract is None:
+            raise ValidationError({"result": "There is no CIO contract for this provider's county."})
         if provider.kind == Organisation.Kind.CIO:
             raise ValidationError({"result": "A RAG challenge is about a hub's or LRC's rating."})
     if organisation.kind == Organisation.Kind.CIO:
