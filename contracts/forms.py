@@ -45,6 +45,7 @@ class FinancialYearField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("help_text", "For example, 2011/12")
         kwargs.setdefault("max_length", 7)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"class": "govuk-input govuk-input--width-5"}))
         super().__init__(**kwargs)
 
     def prepare_value(self, value):
