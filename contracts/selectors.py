@@ -144,6 +144,8 @@ def budget_line_totals(contract: Contract) -> list[dict]:
         .values("financial_year")
         .annotate(
             frontline=Sum("amount", filter=Q(category__in=BudgetLine.FRONT_LINE)),
+            dva=Sum("amount", filter=Q(category=BudgetLine.Category.DISTRICT_VOLUNTEERING_ASSISTANT)),
+            ddo=Sum("amount", filter=Q(category=BudgetLine.Category.DISTRICT_DEVELOPMENT_OFFICER)),
             central=Sum("amount", filter=Q(category=BudgetLine.Category.CENTRAL)),
         )
         .order_by("financial_year")
@@ -164,6 +166,8 @@ def budget_line_totals(contract: Contract) -> list[dict]:
                 "central": row["central"] or ZERO,
                 "cio_allocation": allocation,
                 "frontline_share_pct": percentage(frontline, allocation) if allocation is not None else None,
+                "dva_share_pct": percentage(row["dva"] or ZERO, allocation) if allocation is not None else None,
+                "ddo_share_pct": percentage(row["ddo"] or ZERO, allocation) if allocation is not None else None,
             }
         )
     return result

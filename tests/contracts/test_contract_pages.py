@@ -85,7 +85,7 @@ def test_budget_lines_give_the_cio_front_line_share(lcc_client, contract):
     assert response.status_code == 302
     lcc_client.post(url, {"financial_year": "2010/11", "category": "central", "amount": "500000"})
     page = text(lcc_client.get(url))
-    assert "2010/11 £97,900.00 £500,000.00 £979,000.00 10.00%" in page
+    assert "2010/11 £97,900.00 £500,000.00 £979,000.00 10.00% 10.00% 0.00%" in page
     detail = text(lcc_client.get(contract.get_absolute_url()))
     assert "Share of the CIO's allocation spent on front-line district staff: 10.00%" in detail
 
