@@ -310,3 +310,37 @@ def test_compare_two_scenarios_side_by_side(funder_client, contract, officer):
     assert "£748,878.00" in page and "£979,000.00" in page
     assert "+£230,122.00" in page  # B minus A for VAL
     assert "40.32%" in page and "21.98%" in page
+
+
+def test_a_custom_scenario_with_transition_funding_through_the_page(lcc_client):
+    vahb = Organisation.objects.get(code="VAHB")
+    data = {
+        "name": "Custom with transition",
+        "financial_year": "2011/12",
+        "total": "1254878",
+        "rule": "custom",
+        "pct_VAL": "70",
+        "pct_VAC": "10",
+        "pct_VASL": "10",
+        "pct_VAM": "10",
+        "transition_1_organisation": vahb.pk,
+        "transition_1_amount": "34000",
+        "transition_1_note": "Transition year (Recommendation Five)",
+    }
+    response = lcc_client.post(reverse("contracts:scenario_create"), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    scenario = BudgetScenario.objects.get(name="Custom with transition")
+    results = dict(scenario.results.values_list("organisation__code", "amount"))
+    assert sum(results.values()) == TOTAL
+    assert results["VAHB"] == Decimal("34000.00")
+    assert results["VAL"] == Decimal("854614.60")  # 70% of (1,254,878 - 34,000)
+    assert scenario.custom_percentages["VAL"] == "70"
+    page = lcc_client.get(scenario.get_absolute_url()).content.decode()
+    assert "VAHB £34,000.00 (Transition year (Recommendation Five))" in page
+
+
+def test_custom_percentages_that_do_not_add_up_are_refused_on_the_page(lcc_client):
+    data = {"name": "Bad", "financial_year": "2011/12", "total": "1254878", "rule": "custom", "pct_VAL": "50"}
+    response = lcc_client.post(reverse("contracts:scenario_create"), data)
+    assert "The percentages add up to 50.00%: they must add up to 100%." in response.content.decode()
+    assert not BudgetScenario.objects.filter(name="Bad").exists()
