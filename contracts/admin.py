@@ -4,13 +4,19 @@ from simple_history.admin import SimpleHistoryAdmin
 from contracts.models import (
     Allocation,
     BudgetLine,
+    BudgetScenario,
     Contract,
+    ContractExtension,
     ContractYear,
     Contribution,
+    Dispute,
     Funder,
     Organisation,
     Outcome,
+    ScenarioAdoption,
+    ScenarioResult,
     SubContract,
+    SubContractVariation,
 )
 from vcsportal.financial_year import format_financial_year
 
@@ -121,3 +127,56 @@ class BudgetLineAdmin(SimpleHistoryAdmin):
     list_display = ["contract", "financial_year", "category", "district", "amount"]
     list_filter = [FinancialYearListFilter, "category", "district"]
     search_fields = ["note", "district__name"]
+
+
+class RecordOnlyAdmin(admin.ModelAdmin):
+    """Recorded events are written by the services (with their history); the admin only shows them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ContractExtension)
+class ContractExtensionAdmin(RecordOnlyAdmin):
+    list_display = ["contract", "previous_end_year", "new_end_year", "exercised_by", "exercised_at"]
+
+
+@admin.register(SubContractVariation)
+class SubContractVariationAdmin(RecordOnlyAdmin):
+    list_display = ["subcontract", "kind", "varied_on", "financial_year", "amount_before", "amount_after", "varied_by"]
+    list_filter = ["kind"]
+
+
+class ScenarioResultInline(admin.TabularInline):
+    model = ScenarioResult
+    extra = 0
+    can_delete = False
+    readonly_fields = ["organisation", "last_year", "transition", "amount"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BudgetScenario)
+class BudgetScenarioAdmin(SimpleHistoryAdmin, RecordOnlyAdmin):
+    list_display = ["name", "financial_year", "rule", "total", "adopted", "created_by"]
+    list_filter = ["rule", "adopted"]
+    inlines = [ScenarioResultInline]
+
+
+@admin.register(ScenarioAdoption)
+class ScenarioAdoptionAdmin(RecordOnlyAdmin):
+    list_display = ["scenario", "financial_year", "replaces", "adopted_by", "adopted_at"]
+
+
+@admin.register(Dispute)
+class DisputeAdmin(SimpleHistoryAdmin, RecordOnlyAdmin):
+    list_display = ["subject", "raised_by_organisation", "respondent", "status", "hearing_on", "decided_at"]
+    list_filter = ["status"]
+    search_fields = ["subject", "details", "decision"]

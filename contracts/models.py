@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
@@ -219,6 +220,7 @@ class SubContract(models.Model):
     districts = models.ManyToManyField("districts.District", blank=True, related_name="subcontracts")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.LIVE)
     ended_on = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="Goes up with every change; refuses stale edits.")
     history = HistoricalRecords()
 
     class Meta:
@@ -232,6 +234,17 @@ class SubContract(models.Model):
 
     def __str__(self):
         return f"Sub-contract: {self.provider}"
+
+    def get_absolute_url(self):
+        return reverse("contracts:subcontract", kwargs={"pk": self.pk})
+
+    @property
+    def term_label(self) -> str:
+        return f"{format_financial_year(self.start_year)} to {format_financial_year(self.end_year)}"
+
+    @property
+    def strand_labels(self) -> list[str]:
+        return [Strand(value).label for value in self.strands if value in Strand.values]
 
     def covers(self, financial_year: int) -> bool:
         return self.status == self.Status.LIVE and self.start_year <= financial_year <= self.end_year
@@ -278,6 +291,7 @@ class BudgetLine(models.Model):
     )
     amount = models.DecimalField(**MONEY)
     note = models.CharField(max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="Goes up with every change; refuses stale edits.")
     history = HistoricalRecords()
 
     class Meta:
@@ -291,3 +305,228 @@ class BudgetLine(models.Model):
 
     def __str__(self):
         return f"{self.get_category_display()} {self.district or ''} {format_financial_year(self.financial_year)}"
+
+
+class ContractExtension(models.Model):
+    """The exercise of a contract's extension option: the new end, who decided it and why."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="extensions")
+    previous_end_year = models.PositiveSmallIntegerField()
+    new_end_year = models.PositiveSmallIntegerField()
+    reason = models.TextField()
+    exercised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    exercised_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["contract", "-exercised_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="extension_moves_the_end_later", condition=Q(new_end_year__gt=models.F("previous_end_year"))
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.contract.reference} extended to {format_financial_year(self.new_end_year)}"
+
+
+class SubContractVariation(models.Model):
+    """One recorded change to a sub-contract: its value for a year, its term, strands or districts, or its end."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Created"
+        VALUE = "value", "Value for a year"
+        TERM = "term", "Term"
+        STRANDS = "strands", "Strands"
+        DISTRICTS = "districts", "Districts covered"
+        ENDED = "ended", "Ended"
+
+    subcontract = models.ForeignKey(SubContract, on_delete=models.CASCADE, related_name="variations")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    varied_on = models.DateField(help_text="The date the variation takes effect.")
+    financial_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    amount_before = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    amount_after = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    before = models.CharField(max_length=500, blank=True)
+    after = models.CharField(max_length=500, blank=True)
+    reason = models.TextField()
+    varied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["subcontract", "-recorded_at", "-id"]
+
+    def __str__(self):
+        return f"{self.subcontract}: {self.get_kind_display()} ({self.varied_on})"
+
+    @property
+    def amount_change(self) -> Decimal | None:
+        if self.amount_before is None and self.amount_after is None:
+            return None
+        return (self.amount_after or Decimal("0.00")) - (self.amount_before or Decimal("0.00"))
+
+
+class BudgetScenario(models.Model):
+    """A way of sharing a financial year's money between the CIO and its sub-contractors, saved to compare."""
+
+    class Rule(models.TextChoices):
+        EQUAL_CUT = "equal_cut", "Equal change for all (every allocation by the same %)"
+        CIO_ABSORBS = "cio_absorbs", "The CIO absorbs the change (hubs and LRCs keep last year's figure)"
+        HUBS_ABSORB = "hubs_absorb", "Hubs absorb the change (the CIO and LRCs keep last year's figure)"
+        POPULATION = "population", "Hub money by district population (the CIO keeps its share; LRCs kept)"
+        CUSTOM = "custom", "Custom percentages"
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="scenarios")
+    financial_year = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=200)
+    total = models.DecimalField(**MONEY)
+    rule = models.CharField(max_length=20, choices=Rule.choices)
+    custom_percentages = models.JSONField(
+        default=dict, blank=True, help_text="For the custom rule: organisation code to percentage of the total."
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    adopted = models.BooleanField(default=False, help_text="The scenario currently adopted for its year.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["contract", "-financial_year", "-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(name="scenario_total_not_negative", condition=Q(total__gte=0)),
+            models.UniqueConstraint(
+                fields=["contract", "financial_year"], condition=Q(adopted=True), name="one_adopted_scenario_per_year"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({format_financial_year(self.financial_year)})"
+
+    def get_absolute_url(self):
+        return reverse("contracts:scenario", kwargs={"pk": self.pk})
+
+    @property
+    def year_label(self) -> str:
+        return format_financial_year(self.financial_year)
+
+
+class ScenarioTransitionLine(models.Model):
+    """Transition funding in a scenario: paid to a body losing money, top-sliced from the total before the rule."""
+
+    scenario = models.ForeignKey(BudgetScenario, on_delete=models.CASCADE, related_name="transition_lines")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(**MONEY)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["scenario", "organisation__code"]
+        constraints = [
+            models.CheckConstraint(name="transition_amount_not_negative", condition=Q(amount__gte=0)),
+        ]
+
+    def __str__(self):
+        return f"Transition funding for {self.organisation.code}: {self.amount}"
+
+
+class ScenarioResult(models.Model):
+    """What a scenario gives one organisation, next to what it had last year."""
+
+    scenario = models.ForeignKey(BudgetScenario, on_delete=models.CASCADE, related_name="results")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    last_year = models.DecimalField(max_digits=12, decimal_places=2)
+    transition = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    amount = models.DecimalField(**MONEY)
+
+    class Meta:
+        ordering = ["scenario", "organisation__kind", "organisation__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["scenario", "organisation"], name="one_result_per_scenario_organisation"),
+            models.CheckConstraint(name="scenario_result_not_negative", condition=Q(amount__gte=0)),
+        ]
+
+    def __str__(self):
+        return f"{self.scenario}: {self.organisation.code} {self.amount}"
+
+    @property
+    def change(self) -> Decimal:
+        return self.amount - self.last_year
+
+
+class ScenarioAdoption(models.Model):
+    """The record of a scenario adopted as its year's allocations; only a later adoption replaces it."""
+
+    scenario = models.ForeignKey(BudgetScenario, on_delete=models.PROTECT, related_name="adoptions")
+    financial_year = models.PositiveSmallIntegerField()
+    replaces = models.ForeignKey(
+        BudgetScenario, on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by_adoptions"
+    )
+    reason = models.TextField()
+    adopted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    adopted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-adopted_at", "-id"]
+
+    def __str__(self):
+        return f"{self.scenario} adopted {self.adopted_at:%Y-%m-%d}"
+
+
+class Dispute(models.Model):
+    """A disagreement between the CIO and a hub or LRC, heard by the Peer Review Body, whose decision binds."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        HEARING_SET = "hearing_set", "Hearing date set"
+        DECIDED = "decided", "Decided"
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="disputes")
+    raised_by_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="disputes_raised")
+    respondent = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="disputes_answered")
+    subcontract = models.ForeignKey(
+        SubContract, on_delete=models.PROTECT, null=True, blank=True, related_name="disputes"
+    )
+    result = models.ForeignKey(
+        "performance.Result",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="disputes",
+        help_text="The result whose RAG rating is challenged.",
+    )
+    refers_to = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="referenced_by")
+    subject = models.CharField(max_length=200)
+    details = models.TextField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    hearing_on = models.DateField(null=True, blank=True)
+    decision = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="dispute_is_about_a_subcontract_or_a_result",
+                condition=Q(subcontract__isnull=False) | Q(result__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="decided_dispute_has_a_decision",
+                condition=~Q(status="decided") | (~Q(decision="") & Q(decided_at__isnull=False)),
+            ),
+            models.CheckConstraint(
+                name="dispute_parties_differ", condition=~Q(raised_by_organisation=models.F("respondent"))
+            ),
+        ]
+
+    def __str__(self):
+        return f"Dispute {self.pk}: {self.subject}"
+
+    def get_absolute_url(self):
+        return reverse("contracts:dispute", kwargs={"pk": self.pk})
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status == self.Status.DECIDED

@@ -62,6 +62,12 @@ NAVIGATION: list[Link] = [
         "The Peer Review Body's cases and decisions.",
         "portal.view_disputes",
     ),
+    Link(
+        "contracts:my_subcontract",
+        "Our sub-contract",
+        "Your organisation's sub-contract: term, value and variations.",
+        "contracts.has_own_subcontract",
+    ),
 ]
 
 

@@ -118,3 +118,73 @@ def is_cio_return(user, return_obj):
 rules.add_perm("performance.accept_return", (is_cio_staff & reviews_return_as_cio) | (is_lcc_officer & is_cio_return))
 rules.add_perm("performance.send_back_return", (is_cio_staff & reviews_return_as_cio) | is_lcc_officer)
 rules.add_perm("performance.validate_results", (is_cio_staff & reviews_return_as_cio) | is_lcc_officer)
+
+
+# Contracts and money (issue 5). LCC manages; funders and the CIO read everything; a hub or LRC sees only
+# its own sub-contract's figures; the peer review member sees disputes, not contract money.
+@rules.predicate
+def owns_subcontract(user, subcontract):
+    return subcontract is not None and user.organisation_id == subcontract.provider_id
+
+
+@rules.predicate
+def is_party_to_dispute(user, dispute):
+    return dispute is not None and user.organisation_id in (dispute.raised_by_organisation_id, dispute.respondent_id)
+
+
+@rules.predicate
+def dispute_is_undecided(user, dispute):
+    return dispute is not None and dispute.status != "decided"
+
+
+rules.add_perm(
+    "contracts.view_subcontract", is_reader_of_everything | is_cio_staff | (is_provider_staff & owns_subcontract)
+)
+rules.add_perm("contracts.has_own_subcontract", is_provider_staff)
+rules.add_perm("contracts.view_scenarios", is_reader_of_everything | is_cio_staff)
+rules.add_perm("contracts.raise_dispute", is_cio_staff | is_provider_staff)
+rules.add_perm(
+    "contracts.view_dispute",
+    is_reader_of_everything | is_peer_reviewer | ((is_cio_staff | is_provider_staff) & is_party_to_dispute),
+)
+rules.add_perm("contracts.decide_dispute", is_peer_reviewer & dispute_is_undecided)
+rules.add_perm("districts.add_negotiation_note", is_lcc_officer)
+
+
+def visible_subcontracts(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Sub-contracts this user may open: all for LCC, funders and the CIO; a hub's or LRC's own only."""
+    from contracts.models import SubContract
+
+    qs = queryset if queryset is not None else SubContract.objects.all()
+    role = _role(user)
+    if role in (Role.LCC_OFFICER, Role.FUNDER_REVIEWER, Role.CIO_STAFF):
+        return qs
+    if role == Role.PROVIDER_STAFF:
+        return qs.filter(provider_id=user.organisation_id)
+    return qs.none()
+
+
+def visible_allocations(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Allocations this user may see: all for LCC, funders and the CIO; a hub's or LRC's own only."""
+    from contracts.models import Allocation
+
+    qs = queryset if queryset is not None else Allocation.objects.all()
+    role = _role(user)
+    if role in (Role.LCC_OFFICER, Role.FUNDER_REVIEWER, Role.CIO_STAFF):
+        return qs
+    if role == Role.PROVIDER_STAFF:
+        return qs.filter(organisation_id=user.organisation_id)
+    return qs.none()
+
+
+def visible_disputes(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Disputes this user may open: all for LCC, funders and the Peer Review Body; the parties' own."""
+    from contracts.models import Dispute
+
+    qs = queryset if queryset is not None else Dispute.objects.all()
+    role = _role(user)
+    if role in (Role.LCC_OFFICER, Role.FUNDER_REVIEWER, Role.PEER_REVIEWER):
+        return qs
+    if role in (Role.CIO_STAFF, Role.PROVIDER_STAFF):
+        return qs.filter(Q(raised_by_organisation_id=user.organisation_id) | Q(respondent_id=user.organisation_id))
+    return qs.none()

@@ -1,0 +1,593 @@
+"""Contract, sub-contract, budget scenario and dispute pages. Views ask vcsportal.permissions and call the
+services; every change is a POST with CSRF, and a refused or invalid change saves nothing."""
+
+import contextlib
+import csv
+import io
+import json
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.views.generic import DetailView, TemplateView
+from rules.contrib.views import PermissionRequiredMixin
+
+from contracts import selectors, services
+from contracts.forms import (
+    BudgetLineDeleteForm,
+    BudgetLineForm,
+    BudgetLineUpdateForm,
+    ContractExtendForm,
+    DisputeDecideForm,
+    DisputeHearingForm,
+    DisputeRaiseForm,
+    ScenarioAdoptForm,
+    ScenarioCompareForm,
+    ScenarioForm,
+    SubContractCreateForm,
+    SubContractEndForm,
+    SubContractVaryForm,
+)
+from contracts.models import BudgetLine, BudgetScenario, Contract
+from contracts.scenarios import ScenarioFigures, allocation_figures, scenario_figures, scenario_organisations
+from contracts.tables import AllocationTable, ContributionTable, DisputeTable, ScenarioTable
+from performance.models import Result
+from vcsportal.financial_year import format_financial_year, parse_financial_year
+from vcsportal.permissions import visible_returns, visible_subcontracts
+
+
+class PortalPermissionMixin(PermissionRequiredMixin):
+    """Refuse with 403 (never a login redirect: everyone here is signed in)."""
+
+    raise_exception = True
+
+
+class ActionMixin:
+    """A POST-only change shown on its object's page: on success redirect back, otherwise re-render the page
+    with the form's errors (and 409 when someone else changed the object first)."""
+
+    http_method_names = ["post"]
+    form_context_name = "form"
+    success_message = "Saved."
+
+    def get_form(self):
+        raise NotImplementedError
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = self.get_form()
+        status = 200
+        if form.is_valid():
+            try:
+                result = self.perform(form)
+            except ValidationError as error:
+                form.add_service_error(error)
+                if getattr(error, "code", None) == "stale":
+                    status = 409
+            else:
+                messages.success(request, self.success_message)
+                return redirect(self.get_success_url(result))
+        context = self.get_context_data(**{self.form_context_name: form})
+        return self.render_to_response(context, status=status)
+
+    def get_success_url(self, result):
+        return self.object.get_absolute_url()
+
+
+# --- the contract -----------------------------------------------------------------------------------------
+
+
+class ContractListView(PortalPermissionMixin, TemplateView):
+    permission_required = "portal.view_contracts"
+    template_name = "contracts/contract_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(contracts=selectors.contract_list(), **kwargs)
+
+
+class ContractDetailView(PortalPermissionMixin, DetailView):
+    permission_required = "portal.view_contracts"
+    template_name = "contracts/contract_detail.html"
+    context_object_name = "contract"
+
+    def get_queryset(self):
+        return selectors.contract_list()
+
+    def get_context_data(self, **kwargs):
+        contract = self.object
+        user = self.request.user
+        context = super().get_context_data(**kwargs)
+        context.update(
+            reconciliation=selectors.contract_reconciliation(contract),
+            contributions=ContributionTable(selectors.contract_contributions(contract)),
+            contributions_by_funder=selectors.contributions_by_funder(contract),
+            allocations=AllocationTable(selectors.contract_allocations(contract, user)),
+            subcontracts=selectors.subcontracts_with_money(user, contract),
+            extensions=selectors.contract_extensions(contract),
+            history=selectors.contract_history(contract),
+            budget_totals=selectors.budget_line_totals(contract),
+            year_figures=[
+                allocation_figures(contract, row.financial_year)
+                for row in selectors.contract_reconciliation(contract)
+                if row.allocated
+            ],
+            can_manage=user.has_perm("portal.manage_contracts"),
+        )
+        if context["can_manage"] and not contract.extension_exercised and contract.extension_years:
+            context.setdefault("extend_form", ContractExtendForm(contract=contract))
+        return context
+
+
+class ContractExtendView(ActionMixin, ContractDetailView):
+    permission_required = "portal.manage_contracts"
+    form_context_name = "extend_form"
+    success_message = "The extension has been exercised and recorded."
+
+    def get_form(self):
+        return ContractExtendForm(self.request.POST, contract=self.object)
+
+    def perform(self, form):
+        return services.contract_extend(
+            contract=self.object,
+            user=self.request.user,
+            reason=form.cleaned_data["reason"],
+            years=form.cleaned_data["years"],
+        )
+
+
+# --- sub-contracts ----------------------------------------------------------------------------------------
+
+
+class SubContractCreateView(PortalPermissionMixin, DetailView):
+    permission_required = "portal.manage_contracts"
+    template_name = "contracts/subcontract_create.html"
+    context_object_name = "contract"
+    model = Contract
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", SubContractCreateForm(contract=self.object))
+        return super().get_context_data(**kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = SubContractCreateForm(request.POST, contract=self.object)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                subcontract = services.subcontract_create(
+                    contract=self.object,
+                    provider=data["provider"],
+                    start_year=data["start_year"],
+                    end_year=data["end_year"],
+                    strands=data["strands"],
+                    districts=data["districts"],
+                    amounts={year: data["amount"] for year in range(data["start_year"], data["end_year"] + 1)},
+                    user=request.user,
+                    reason=data["reason"],
+                )
+            except ValidationError as error:
+                form.add_service_error(error)
+            else:
+                messages.success(request, f"The sub-contract with {subcontract.provider.name} has been created.")
+                return redirect(subcontract)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class SubContractDetailView(PortalPermissionMixin, DetailView):
+    permission_required = "contracts.view_subcontract"
+    template_name = "contracts/subcontract_detail.html"
+    context_object_name = "subcontract"
+
+    def get_queryset(self):
+        return selectors.subcontract_list(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        subcontract = self.object
+        context = super().get_context_data(**kwargs)
+        can_manage = self.request.user.has_perm("portal.manage_contracts")
+        context.update(
+            allocations=selectors.subcontract_allocations(subcontract),
+            variations=selectors.subcontract_variations(subcontract),
+            can_manage=can_manage,
+            can_view_contract=self.request.user.has_perm("portal.view_contracts"),
+        )
+        if can_manage and subcontract.status == subcontract.Status.LIVE:
+            context.setdefault("vary_form", SubContractVaryForm(subcontract=subcontract))
+            context.setdefault("end_form", SubContractEndForm(initial={"version": subcontract.version}))
+        return context
+
+
+class SubContractVaryView(ActionMixin, SubContractDetailView):
+    permission_required = "portal.manage_contracts"
+    form_context_name = "vary_form"
+    success_message = "The variation has been recorded."
+
+    def get_form(self):
+        return SubContractVaryForm(self.request.POST, subcontract=self.object)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.subcontract_vary(
+            subcontract=self.object,
+            user=self.request.user,
+            version=data["version"],
+            reason=data["reason"],
+            varied_on=data["varied_on"],
+            financial_year=data["financial_year"],
+            amount=data["amount"],
+            start_year=data["start_year"],
+            end_year=data["end_year"],
+            strands=data["strands"],
+            districts=data["districts"] if "districts" in self.request.POST else None,
+        )
+
+
+class SubContractEndView(ActionMixin, SubContractDetailView):
+    permission_required = "portal.manage_contracts"
+    form_context_name = "end_form"
+    success_message = "The sub-contract has been ended."
+
+    def get_form(self):
+        return SubContractEndForm(self.request.POST)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.subcontract_end(
+            subcontract=self.object,
+            user=self.request.user,
+            version=data["version"],
+            reason=data["reason"],
+            ended_on=data["ended_on"],
+        )
+
+
+class MySubContractView(PortalPermissionMixin, TemplateView):
+    """A hub or LRC goes straight to its own sub-contract."""
+
+    permission_required = "contracts.has_own_subcontract"
+
+    def get(self, request, *args, **kwargs):
+        subcontract = visible_subcontracts(request.user).order_by("-start_year").first()
+        if subcontract is None:
+            raise Http404("Your organisation has no sub-contract.")
+        return redirect(subcontract)
+
+
+# --- the CIO's budget lines -------------------------------------------------------------------------------
+
+
+class BudgetLineListView(PortalPermissionMixin, DetailView):
+    permission_required = "portal.view_contracts"
+    template_name = "contracts/budget_lines.html"
+    context_object_name = "contract"
+    model = Contract
+
+    def get_context_data(self, **kwargs):
+        contract = self.object
+        context = super().get_context_data(**kwargs)
+        can_manage = self.request.user.has_perm("portal.manage_contracts")
+        lines = list(selectors.budget_lines(contract))
+        if can_manage:
+            for line in lines:
+                line.update_form = BudgetLineUpdateForm(
+                    initial={"version": line.version, "amount": line.amount, "note": line.note},
+                    prefix=f"line{line.pk}",
+                )
+        context.update(lines=lines, totals=selectors.budget_line_totals(contract), can_manage=can_manage)
+        if can_manage:
+            context.setdefault("form", BudgetLineForm(contract=contract))
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if not request.user.has_perm("portal.manage_contracts"):
+            return self.handle_no_permission()
+        self.object = self.get_object()
+        form = BudgetLineForm(request.POST, contract=self.object)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.budget_line_create(contract=self.object, user=request.user, **data)
+            except ValidationError as error:
+                form.add_service_error(error)
+            else:
+                messages.success(request, "The budget line has been added.")
+                return redirect("contracts:budget_lines", pk=self.object.pk)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class BudgetLineChangeView(PortalPermissionMixin, DetailView):
+    """Change or remove one budget line (POST only), refusing a stale edit."""
+
+    permission_required = "portal.manage_contracts"
+    http_method_names = ["post"]
+    model = BudgetLine
+    delete = False
+
+    def post(self, request, *args, **kwargs):
+        line = self.get_object()
+        prefix = f"line{line.pk}"
+        form = (
+            BudgetLineDeleteForm(request.POST, prefix=prefix)
+            if self.delete
+            else BudgetLineUpdateForm(request.POST, prefix=prefix)
+        )
+        if not form.is_valid():
+            messages.error(request, "The budget line was not changed: " + "; ".join(_form_messages(form)))
+            return redirect("contracts:budget_lines", pk=line.contract_id)
+        try:
+            if self.delete:
+                services.budget_line_delete(line=line, version=form.cleaned_data["version"], user=request.user)
+            else:
+                services.budget_line_update(line=line, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            response = redirect("contracts:budget_lines", pk=line.contract_id)
+            return response
+        messages.success(request, "The budget line has been removed." if self.delete else "The budget line is saved.")
+        return redirect("contracts:budget_lines", pk=line.contract_id)
+
+
+def _form_messages(form) -> list[str]:
+    return [f"{form.fields[name].label if name in form.fields else ''}: {msg}" for name, errs in form.errors.items()
+            for msg in errs]  # fmt: skip
+
+
+# --- budget scenarios -------------------------------------------------------------------------------------
+
+
+def _the_contract() -> Contract:
+    contract = selectors.contract_list().order_by("-end_year").first()
+    if contract is None:
+        raise Http404("There is no contract yet.")
+    return contract
+
+
+class ScenarioListView(PortalPermissionMixin, TemplateView):
+    permission_required = "contracts.view_scenarios"
+    template_name = "contracts/scenario_list.html"
+
+    def get_context_data(self, **kwargs):
+        contract = _the_contract()
+        scenarios = selectors.scenario_list(contract)
+        return super().get_context_data(
+            contract=contract,
+            table=ScenarioTable(scenarios),
+            compare_form=ScenarioCompareForm(scenarios=scenarios),
+            adoptions=selectors.scenario_adoptions(contract),
+            can_manage=self.request.user.has_perm("portal.manage_contracts"),
+            **kwargs,
+        )
+
+
+class ScenarioCreateView(PortalPermissionMixin, TemplateView):
+    permission_required = "portal.manage_contracts"
+    template_name = "contracts/scenario_create.html"
+
+    def get_form(self, data=None):
+        contract = _the_contract()
+        year = contract.end_year
+        if data and data.get("financial_year"):
+            with contextlib.suppress(ValidationError):
+                year = parse_financial_year(data["financial_year"])
+        initial = {"financial_year": format_financial_year(year), "rule": BudgetScenario.Rule.EQUAL_CUT}
+        stated = contract.stated_total(year)
+        if stated is not None:
+            initial["total"] = stated
+        return contract, ScenarioForm(data, organisations=scenario_organisations(contract, year), initial=initial)
+
+    def get_context_data(self, **kwargs):
+        if "form" not in kwargs:
+            kwargs["contract"], kwargs["form"] = self.get_form()
+        return super().get_context_data(**kwargs)
+
+    def post(self, request, *args, **kwargs):
+        contract, form = self.get_form(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                scenario = services.scenario_create(
+                    contract=contract,
+                    financial_year=data["financial_year"],
+                    name=data["name"],
+                    total=data["total"],
+                    rule=data["rule"],
+                    custom_percentages=data["custom_percentages"],
+                    transitions=data["transitions"],
+                    user=request.user,
+                )
+            except ValidationError as error:
+                form.add_service_error(error)
+            else:
+                messages.success(request, "The scenario has been saved.")
+                return redirect(scenario)
+        return self.render_to_response(self.get_context_data(contract=contract, form=form))
+
+
+class ScenarioDetailView(PortalPermissionMixin, DetailView):
+    permission_required = "contracts.view_scenarios"
+    template_name = "contracts/scenario_detail.html"
+    context_object_name = "scenario"
+
+    def get_queryset(self):
+        return selectors.scenario_list().prefetch_related("transition_lines__organisation", "adoptions__adopted_by")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["figures"] = scenario_figures(self.object)
+        context["can_manage"] = self.request.user.has_perm("portal.manage_contracts")
+        context["history"] = self.object.history.select_related("history_user").order_by("-history_date")
+        if context["can_manage"] and not self.object.adopted:
+            context.setdefault("adopt_form", ScenarioAdoptForm())
+        return context
+
+
+class ScenarioAdoptView(ActionMixin, ScenarioDetailView):
+    permission_required = "portal.manage_contracts"
+    form_context_name = "adopt_form"
+    success_message = "The scenario has been adopted as the year's allocations."
+
+    def get_form(self):
+        return ScenarioAdoptForm(self.request.POST)
+
+    def perform(self, form):
+        return services.scenario_adopt(scenario=self.object, user=self.request.user, reason=form.cleaned_data["reason"])
+
+
+class ScenarioExportView(ScenarioDetailView):
+    """The saved scenario in the command's JSON shape (or CSV): the same figures as the page."""
+
+    def render_to_response(self, context, **response_kwargs):
+        figures: ScenarioFigures = context["figures"]
+        if self.request.GET.get("format") == "csv":
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, lineterminator="\n")
+            writer.writerow(ScenarioFigures.CSV_HEADER)
+            writer.writerows(figures.csv_rows())
+            response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="scenario-{self.object.pk}.csv"'
+            return response
+        return HttpResponse(json.dumps(figures.as_dict(), indent=2), content_type="application/json")
+
+
+class ScenarioCompareView(PortalPermissionMixin, TemplateView):
+    permission_required = "contracts.view_scenarios"
+    template_name = "contracts/scenario_compare.html"
+
+    def get_context_data(self, **kwargs):
+        scenarios = selectors.scenario_list()
+        form = ScenarioCompareForm(self.request.GET, scenarios=scenarios)
+        context = super().get_context_data(form=form, **kwargs)
+        if form.is_valid():
+            a, b = form.cleaned_data["a"], form.cleaned_data["b"]
+            figures_a, figures_b = scenario_figures(a), scenario_figures(b)
+            by_code_b = {line.code: line for line in figures_b.lines}
+            codes = [line.code for line in figures_a.lines] + [
+                line.code for line in figures_b.lines if line.code not in {x.code for x in figures_a.lines}
+            ]
+            by_code_a = {line.code: line for line in figures_a.lines}
+            rows = [(code, by_code_a.get(code), by_code_b.get(code)) for code in codes]
+            districts = list(zip(figures_a.districts, figures_b.districts, strict=False))
+            context.update(a=a, b=b, figures_a=figures_a, figures_b=figures_b, rows=rows, districts=districts)
+        return context
+
+
+# --- disputes ---------------------------------------------------------------------------------------------
+
+
+class DisputeListView(PortalPermissionMixin, TemplateView):
+    permission_required = "portal.view_disputes"
+    template_name = "contracts/dispute_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            table=DisputeTable(selectors.dispute_list(self.request.user)),
+            can_raise=self.request.user.has_perm("contracts.raise_dispute"),
+            **kwargs,
+        )
+
+
+def _dispute_form(user, data=None, initial=None):
+    results = (
+        Result.objects.filter(return_obj__in=visible_returns(user).exclude(status="draft"))
+        .filter(return_obj__provider__kind__in=["hub", "lrc"])
+        .select_related("indicator", "district", "return_obj__provider", "return_obj__period")
+        .order_by("return_obj__provider__code", "-return_obj__period__financial_year", "indicator__code")
+    )
+    if user.organisation and user.organisation.kind != "cio":
+        results = results.filter(return_obj__provider=user.organisation)
+    subcontracts = visible_subcontracts(user).select_related("provider")
+    disputes = selectors.dispute_list(user)
+    return DisputeRaiseForm(data, subcontracts=subcontracts, results=results, disputes=disputes, initial=initial)
+
+
+class DisputeCreateView(PortalPermissionMixin, TemplateView):
+    permission_required = "contracts.raise_dispute"
+    template_name = "contracts/dispute_create.html"
+
+    def get_context_data(self, **kwargs):
+        if "form" not in kwargs:
+            initial = {}
+            refers = self.request.GET.get("refers_to")
+            if refers and refers.isdigit():
+                initial["refers_to"] = selectors.dispute_list(self.request.user).filter(pk=refers).first()
+            kwargs["form"] = _dispute_form(self.request.user, initial=initial)
+        return super().get_context_data(**kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form = _dispute_form(request.user, request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                dispute = services.dispute_raise(
+                    user=request.user,
+                    subject=data["subject"],
+                    details=data["details"],
+                    subcontract=data["subcontract"],
+                    result=data["result"],
+                    refers_to=data["refers_to"],
+                )
+            except ValidationError as error:
+                form.add_service_error(error)
+            else:
+                messages.success(request, "The dispute has been raised with the Peer Review Body.")
+                return redirect(dispute)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class DisputeDetailView(PortalPermissionMixin, DetailView):
+    permission_required = "contracts.view_dispute"
+    template_name = "contracts/dispute_detail.html"
+    context_object_name = "dispute"
+
+    def get_queryset(self):
+        return selectors.dispute_list(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        can_decide = user.has_perm("contracts.decide_dispute", self.object)
+        context.update(
+            history=selectors.dispute_history(self.object),
+            referenced_by=selectors.dispute_list(user).filter(refers_to=self.object),
+            can_decide=can_decide,
+            can_raise=user.has_perm("contracts.raise_dispute"),
+        )
+        if can_decide:
+            context.setdefault("hearing_form", DisputeHearingForm(initial={"hearing_on": self.object.hearing_on}))
+            context.setdefault("decide_form", DisputeDecideForm(initial={"hearing_on": self.object.hearing_on}))
+        return context
+
+
+class DisputeHearingView(ActionMixin, DisputeDetailView):
+    permission_required = "contracts.decide_dispute"
+    form_context_name = "hearing_form"
+    success_message = "The hearing date has been recorded."
+
+    def get_form(self):
+        return DisputeHearingForm(self.request.POST)
+
+    def perform(self, form):
+        return services.dispute_set_hearing(
+            dispute=self.object, user=self.request.user, hearing_on=form.cleaned_data["hearing_on"]
+        )
+
+
+class DisputeDecideView(ActionMixin, DisputeDetailView):
+    permission_required = "contracts.decide_dispute"
+    form_context_name = "decide_form"
+    success_message = "The decision has been recorded. It binds all parties."
+
+    def get_form(self):
+        return DisputeDecideForm(self.request.POST)
+
+    def perform(self, form):
+        return services.dispute_decide(
+            dispute=self.object,
+            user=self.request.user,
+            decision=form.cleaned_data["decision"],
+            hearing_on=form.cleaned_data["hearing_on"],
+        )

@@ -1,0 +1,34 @@
+"""Changes to districts: negotiation notes, which also move the district's negotiation status."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from districts.models import District, NegotiationNote, NegotiationStatus
+
+
+@transaction.atomic
+def negotiation_note_add(
+    *, district: District, user, noted_on: datetime.date, status: str, note: str
+) -> NegotiationNote:
+    """Record a dated negotiation note and set the district's status to the one it records (with history)."""
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": "Enter what was agreed or discussed."})
+    if status not in NegotiationStatus.values:
+        raise ValidationError({"status": "Choose agreed, part agreed or not agreed."})
+    if noted_on is None:
+        raise ValidationError({"noted_on": "Enter the date of the note."})
+    entry = NegotiationNote(district=district, noted_on=noted_on, status=status, note=note, recorded_by=user)
+    entry.full_clean()
+    entry.save()
+    current = District.objects.select_for_update().get(pk=district.pk)
+    if current.negotiation_status != status:
+        before = current.get_negotiation_status_display()
+        current.negotiation_status = status
+        current._change_reason = f"Negotiation status {before} to {current.get_negotiation_status_display()}"
+        current._history_user = user
+        current.full_clean()
+        current.save()
+    return entry
