@@ -20,6 +20,7 @@ from django.db.models import (
     DecimalField,
     Exists,
     F,
+    FilteredRelation,
     FloatField,
     IntegerField,
     Max,
@@ -243,37 +244,25 @@ def _count_for_provider(results: QuerySet, condition: Q | None = None):
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def providers_in_view(filters: DashboardFilters) -> QuerySet:
-    """One row per provider in view (whether or not it has made a return), in one query, annotated with:
-    ``red``, ``amber``, ``green``, ``not_reported``, ``total`` (its results in view), ``return_status``
-    (drafts and sent-back returns read as not submitted; ``missing`` where there is no return),
-    ``submitted_on`` (counted returns only) and ``timeliness`` (``on_time``, ``late``, ``overdue``,
-    ``not_yet_due``)."""
+def _providers_with_return(filters: DashboardFilters) -> QuerySet:
+    """The organisations in view joined (not sub-queried) to their return for the period, annotated with
+    ``return_status`` (drafts and sent-back returns read as not submitted; ``missing`` where there is no
+    return), ``submitted_on`` (counted returns only) and ``timeliness`` (``on_time``, ``late``,
+    ``overdue``, ``not_yet_due``, against the period's due date)."""
     period = filters.period
-    results = results_in_view(filters)
-    own_return = Return.objects.filter(provider=OuterRef("pk"), period=period)
-    today = timezone.localdate()
     due = period.due_on
     qs = (
         Organisation.objects.filter(_provider_q(filters))
-        .annotate(
-            red=_count_for_provider(results, Q(rag=Rag.RED)),
-            amber=_count_for_provider(results, Q(rag=Rag.AMBER)),
-            green=_count_for_provider(results, Q(rag=Rag.GREEN)),
-            not_reported=_count_for_provider(results, NOT_RATED),
-            total=_count_for_provider(results),
-            raw_status=Subquery(own_return.values("status")[:1]),
-            raw_submitted_at=Subquery(own_return.values("submitted_at")[:1]),
-        )
+        .annotate(period_return=FilteredRelation("returns", condition=Q(returns__period=period)))
         .annotate(
             return_status=Case(
-                When(raw_status__isnull=True, then=Value("missing")),
-                When(raw_status__in=NOT_SUBMITTED, then=Value("not_submitted")),
-                default=F("raw_status"),
+                When(period_return__isnull=True, then=Value("missing")),
+                When(period_return__status__in=NOT_SUBMITTED, then=Value("not_submitted")),
+                default=F("period_return__status"),
                 output_field=CharField(),
             ),
             submitted_on=Case(
-                When(raw_status__in=Return.COUNTED, then=TruncDate("raw_submitted_at")),
+                When(period_return__status__in=Return.COUNTED, then=TruncDate("period_return__submitted_at")),
                 default=None,
             ),
         )
@@ -283,12 +272,30 @@ def providers_in_view(filters: DashboardFilters) -> QuerySet:
     else:
         # Not yet submitted: overdue once the due date has passed, else not yet due.
         timeliness = Case(
-            When(Q(raw_status__in=Return.COUNTED, submitted_on__lte=due), then=Value("on_time")),
-            When(raw_status__in=Return.COUNTED, then=Value("late")),
-            default=Value("overdue" if today > due else "not_yet_due"),
+            When(Q(period_return__status__in=Return.COUNTED, submitted_on__lte=due), then=Value("on_time")),
+            When(period_return__status__in=Return.COUNTED, then=Value("late")),
+            default=Value("overdue" if timezone.localdate() > due else "not_yet_due"),
             output_field=CharField(),
         )
-    return qs.annotate(timeliness=timeliness).order_by("kind", "code")
+    return qs.annotate(timeliness=timeliness)
+
+
+def providers_in_view(filters: DashboardFilters) -> QuerySet:
+    """One row per provider in view (whether or not it has made a return), in one query: its return as in
+    ``_providers_with_return`` and its results in view counted as ``red``, ``amber``, ``green``,
+    ``not_reported`` and ``total``."""
+    results = results_in_view(filters)
+    return (
+        _providers_with_return(filters)
+        .annotate(
+            red=_count_for_provider(results, Q(rag=Rag.RED)),
+            amber=_count_for_provider(results, Q(rag=Rag.AMBER)),
+            green=_count_for_provider(results, Q(rag=Rag.GREEN)),
+            not_reported=_count_for_provider(results, NOT_RATED),
+            total=_count_for_provider(results),
+        )
+        .order_by("kind", "code")
+    )
 
 
 RETURN_STATUS_LABELS = {
@@ -309,7 +316,7 @@ TIMELINESS_LABELS = {
 def completeness(filters: DashboardFilters) -> dict:
     """How many providers in view have submitted, been accepted, been signed off, not submitted (drafts,
     whether or not drafts are included in the figures), are missing, and were late or are overdue."""
-    providers = providers_in_view(filters).order_by()
+    providers = _providers_with_return(filters).order_by()
     return providers.aggregate(
         providers=Count("pk"),
         submitted=Count("pk", filter=Q(return_status=Return.Status.SUBMITTED)),
@@ -368,6 +375,7 @@ def rag_over_time(filters: DashboardFilters) -> list[dict]:
 # --- change since an earlier period ------------------------------------------------------------------------
 
 MOVES = ("improved", "steady", "declined", "newly_reported", "no_longer_reported", "still_not_reported")
+MOVE_ORDER = ("declined", "improved", "newly_reported", "no_longer_reported", "steady", "still_not_reported")
 MOVE_LABELS = {
     "improved": "Improved",
     "steady": "Steady",
@@ -378,58 +386,44 @@ MOVE_LABELS = {
 }
 
 
-def _rank(expression) -> Case:
-    """red < amber < green; anything else (not reported, unrated, absent) has no rank."""
+def _rank(rag_field: str = "rag") -> Case:
+    """red < amber < green; anything else (not reported, unrated) has no rank."""
     return Case(
-        When(Q(**{f"{expression}": Rag.RED}), then=Value(0)),
-        When(Q(**{f"{expression}": Rag.AMBER}), then=Value(1)),
-        When(Q(**{f"{expression}": Rag.GREEN}), then=Value(2)),
+        When(Q(**{rag_field: Rag.RED}), then=Value(0)),
+        When(Q(**{rag_field: Rag.AMBER}), then=Value(1)),
+        When(Q(**{rag_field: Rag.GREEN}), then=Value(2)),
         default=None,
         output_field=IntegerField(),
     )
 
 
-def changes(filters: DashboardFilters) -> QuerySet:
-    """Result rows pairing each provider's indicator (and district) in the filters' period with the same in
-    ``compare_to``: rows from the current period, plus earlier rows with no current counterpart. Annotated
-    with ``earlier_rag``, ``current_rag`` and ``move`` (one of MOVES). RAG and validation filters apply to
-    the current rating; the earlier one is whatever the provider reported then."""
-    earlier_period = filters.compare_to
-    current_period = filters.period
-    scope = _countable_returns(filters) & _result_q(filters, with_rating_filters=False)
-
-    def counterpart(period):
-        return (
-            Result.objects.filter(_countable_returns(filters), return_obj__period=period)
-            .filter(
-                return_obj__provider=OuterRef("return_obj__provider"),
-                indicator=OuterRef("indicator"),
-            )
-            .annotate(district_key=Coalesce("district", Value(0)))
-            .filter(district_key=Coalesce(OuterRef("district"), Value(0)))
-        )
-
-    current = Q(return_obj__period=current_period) & _result_q(filters)
-    earlier_only = Q(return_obj__period=earlier_period) & ~Exists(counterpart(current_period))
-    if filters.validation or (filters.rag and filters.rag != Rag.NOT_REPORTED):
-        earlier_only = Q(pk__in=[])  # such rows have no current rating to match the filter
+def changes(filters: DashboardFilters):
+    """One row per provider, indicator and district reported in either period (a values queryset, one
+    query), pairing the rating in ``compare_to`` with the rating now: ``provider``, ``provider_kind``,
+    ``indicator``, ``district``, ``earlier_rag``, ``current_rag`` (empty where absent) and ``move`` (one of
+    MOVES). RAG and validation filters apply to the rating now; with one set, only pairs with a current
+    result matching it are listed."""
+    current_period, earlier_period = filters.period, filters.compare_to
+    is_current = Q(return_obj__period=current_period)
+    is_earlier = Q(return_obj__period=earlier_period)
+    in_scope = _countable_returns(filters) & (
+        (is_current & _result_q(filters)) | (is_earlier & _result_q(filters, with_rating_filters=False))
+    )
     qs = (
-        Result.objects.filter(scope)
-        .filter(current | earlier_only)
-        .annotate(
-            is_current=Case(
-                When(return_obj__period=current_period, then=Value(1)), default=Value(0), output_field=IntegerField()
-            ),
+        Result.objects.filter(in_scope)
+        .values(
+            provider=F("return_obj__provider__code"),
+            provider_kind=F("return_obj__provider__kind"),
+            indicator_code=F("indicator__code"),
+            district_name=F("district__name"),
         )
         .annotate(
-            current_rag=Case(When(is_current=1, then=F("rag")), default=Value(""), output_field=CharField()),
-            earlier_rag=Case(
-                When(is_current=1, then=Coalesce(Subquery(counterpart(earlier_period).values("rag")[:1]), Value(""))),
-                default=F("rag"),
-                output_field=CharField(),
-            ),
+            has_current=Count("pk", filter=is_current),
+            current_rag=Coalesce(Max("rag", filter=is_current), Value("")),
+            earlier_rag=Coalesce(Max("rag", filter=is_earlier), Value("")),
+            current_rank=Max(_rank(), filter=is_current),
+            earlier_rank=Max(_rank(), filter=is_earlier),
         )
-        .annotate(current_rank=_rank("current_rag"), earlier_rank=_rank("earlier_rag"))
         .annotate(
             move=Case(
                 When(current_rank__isnull=True, earlier_rank__isnull=True, then=Value("still_not_reported")),
@@ -439,30 +433,38 @@ def changes(filters: DashboardFilters) -> QuerySet:
                 When(LessThan(F("current_rank"), F("earlier_rank")), then=Value("declined")),
                 default=Value("steady"),
                 output_field=CharField(),
-            )
+            ),
         )
     )
-    return qs.order_by("return_obj__provider__kind", "return_obj__provider__code", "indicator__code", "district__name")
+    if filters.rag or filters.validation:
+        qs = qs.filter(has_current__gt=0)
+    # Declines first: they are what a funders' review asks about.
+    move_order = Case(
+        *(When(move=move, then=Value(n)) for n, move in enumerate(MOVE_ORDER)), output_field=IntegerField()
+    )
+    return qs.annotate(move_order=move_order).order_by(
+        "move_order", "provider_kind", "provider", "indicator_code", "district_name"
+    )
 
 
 def change_summary(filters: DashboardFilters) -> dict | None:
     """Counts of each move and the codes of the indicators that declined, or None without ``compare_to``."""
     if filters.compare_to is None:
         return None
-    qs = changes(filters).order_by()
-    summary = qs.aggregate(**{move: Count("pk", filter=Q(move=move)) for move in MOVES})
-    declined = (
-        qs.filter(move="declined").values_list("indicator__code", flat=True).distinct().order_by("indicator__code")
+    qs = changes(filters)
+    summary = qs.order_by().aggregate(
+        **{move: Sum(Case(When(move=move, then=Value(1)), default=Value(0))) for move in MOVES}
     )
+    declined = sorted({row["indicator_code"] for row in qs.filter(move="declined")})
     return {
         "compare_to": filters.compare_to.label,
-        "improved": summary["improved"],
-        "steady": summary["steady"],
-        "declined": summary["declined"],
-        "declined_indicators": list(declined),
-        "newly_reported": summary["newly_reported"],
-        "no_longer_reported": summary["no_longer_reported"],
-        "still_not_reported": summary["still_not_reported"],
+        "improved": summary["improved"] or 0,
+        "steady": summary["steady"] or 0,
+        "declined": summary["declined"] or 0,
+        "declined_indicators": declined,
+        "newly_reported": summary["newly_reported"] or 0,
+        "no_longer_reported": summary["no_longer_reported"] or 0,
+        "still_not_reported": summary["still_not_reported"] or 0,
     }
 
 

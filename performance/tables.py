@@ -124,9 +124,9 @@ class CompletenessTable(PortalTable):
 class ChangeTable(PortalTable):
     """Per provider, indicator and district: the earlier rating, the current one and the move between."""
 
-    provider = tables.Column(verbose_name="Provider", accessor="return_obj__provider__code")
-    indicator = tables.Column(verbose_name="Indicator", accessor="indicator__code")
-    district = tables.Column(verbose_name="District", accessor="district__name", default="")
+    provider = tables.Column(verbose_name="Provider")
+    indicator_code = tables.Column(verbose_name="Indicator")
+    district_name = tables.Column(verbose_name="District", default="")
     earlier_rag = tables.Column(verbose_name="Before", empty_values=())
     current_rag = tables.Column(verbose_name="Now", empty_values=())
     movement = tables.Column(verbose_name="Move", accessor="move", empty_values=(), orderable=False)
@@ -149,7 +149,9 @@ class ChangeTable(PortalTable):
         return rag_text(value)
 
     def render_movement(self, record):
-        return f"{rag_text(record.earlier_rag)} to {rag_text(record.current_rag).lower()}"
+        earlier = rag_text(record["earlier_rag"]) if record["earlier_rag"] else "Absent"
+        now = rag_text(record["current_rag"]) if record["current_rag"] else "absent"
+        return f"{earlier} to {now.lower()}"
 
     def render_move(self, value):
         return MOVE_LABELS.get(value, value)

@@ -71,7 +71,7 @@ class DashboardTables:
             if f.compare_to is None:
                 raise Http404("There is no earlier period to compare with.")
             return ChangeTable(
-                dashboard.changes(f).select_related("return_obj__provider", "indicator", "district"),
+                dashboard.changes(f),
                 caption=f"Change since {f.compare_to.label}",
             )
         if name == "completeness":
