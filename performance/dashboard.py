@@ -476,13 +476,17 @@ def local_indicators() -> QuerySet:
     return Indicator.objects.filter(by_district=True).order_by("code")
 
 
-def localities(filters: DashboardFilters, indicators: list[Indicator]) -> QuerySet:
-    """One row per district, in one query: ``population``; money going in for the period's financial year
-    (``subcontract_money``: allocations to hubs and LRCs based there; ``cio_district_staff``: the CIO's
-    front-line staff budget lines for it; ``money``: both); and for each local indicator ``<code>`` the
-    district's ``actual`` figures: ``loc_<n>_cio``, ``loc_<n>_hub``, ``loc_<n>_lrc``, ``loc_<n>_total``
-    and ``loc_<n>_per_1000`` (per 1,000 residents), where n is the indicator's position in ``indicators``.
-    Figures that nobody reported are None, not 0."""
+def localities(filters: DashboardFilters, indicators: list[Indicator]) -> list[dict]:
+    """One row per district (three queries, whatever the number of districts, providers or results):
+    ``name``, ``slug``, ``population``; money going in for the period's financial year
+    (``subcontract_money``: allocations to the hubs and LRCs based there; ``cio_district_staff``: the CIO's
+    front-line staff budget lines for it, None where its budget does not say; ``money``: both); and for the
+    local indicator at position n of ``indicators`` the district's ``actual`` figures in view:
+    ``loc_<n>_cio``, ``loc_<n>_hub``, ``loc_<n>_lrc`` (who reported them), ``loc_<n>_total`` and
+    ``loc_<n>_per_1000`` (per 1,000 residents). A figure nobody reported is None, not 0.
+
+    A result's district is its own, else its provider's: so VAL's per-district figures and the hub's
+    and LRC's figures for the same district sit side by side, and credit is visible."""
     year = filters.period.financial_year
     money_field = DecimalField(max_digits=14, decimal_places=2)
     subcontract_money = (
@@ -501,46 +505,46 @@ def localities(filters: DashboardFilters, indicators: list[Indicator]) -> QueryS
         .annotate(total=Sum("amount"))
         .values("total")
     )
-    results = results_in_view(filters).filter(
-        Q(district=OuterRef("pk")) | Q(district__isnull=True, return_obj__provider__district=OuterRef("pk"))
-    )
-    annotations = {
-        "subcontract_money": Subquery(subcontract_money, output_field=money_field),
-        "cio_district_staff": Subquery(staff_money, output_field=money_field),
-    }
-    totals = {}
-    for n, indicator in enumerate(indicators):
-        parts = []
-        for kind in Organisation.Kind.values:
-            figure = (
-                results.filter(indicator=indicator, return_obj__provider__kind=kind, actual__isnull=False)
-                .values("indicator")
-                .annotate(total=Sum("actual"))
-                .values("total")
-            )
-            annotations[f"loc_{n}_{kind}"] = Subquery(figure, output_field=money_field)
-            parts.append(f"loc_{n}_{kind}")
-        totals[n] = parts
-    qs = District.objects.filter(_district_q(filters)).annotate(**annotations)
-    money = Coalesce("subcontract_money", Value(Decimal("0")), output_field=money_field) + Coalesce(
-        "cio_district_staff", Value(Decimal("0")), output_field=money_field
-    )
-    second = {"money": money}
-    for n, parts in totals.items():
-        any_reported = Q()
-        for part in parts:
-            any_reported |= Q(**{f"{part}__isnull": False})
-        summed = sum(
-            (Coalesce(part, Value(Decimal("0")), output_field=money_field) for part in parts[1:]),
-            Coalesce(parts[0], Value(Decimal("0")), output_field=money_field),
+    districts = (
+        District.objects.filter(_district_q(filters))
+        .annotate(
+            subcontract_money=Subquery(subcontract_money, output_field=money_field),
+            cio_district_staff=Subquery(staff_money, output_field=money_field),
         )
-        second[f"loc_{n}_total"] = Case(When(any_reported, then=summed), default=None, output_field=money_field)
-    qs = qs.annotate(**second)
-    third = {
-        f"loc_{n}_per_1000": Cast(f"loc_{n}_total", FloatField()) * Value(1000.0) / Cast("population", FloatField())
-        for n in totals
-    }
-    return qs.annotate(**third).order_by("name")
+        .annotate(
+            money=Coalesce("subcontract_money", Value(Decimal("0")), output_field=money_field)
+            + Coalesce("cio_district_staff", Value(Decimal("0")), output_field=money_field)
+        )
+        .order_by("name")
+        .values("pk", "name", "slug", "population", "subcontract_money", "cio_district_staff", "money")
+    )
+    figures = (
+        results_in_view(filters)
+        .filter(indicator__in=[i.pk for i in indicators], actual__isnull=False)
+        .annotate(locality=Coalesce("district", "return_obj__provider__district"))
+        .exclude(locality__isnull=True)
+    )
+    by_kind = figures.values("locality", "indicator", kind=F("return_obj__provider__kind")).annotate(
+        figure=Sum("actual")
+    )
+    population = Coalesce("district__population", "return_obj__provider__district__population")
+    totals = figures.values("locality", "indicator").annotate(
+        figure=Sum("actual"),
+        per_1000=Cast(Sum("actual"), FloatField()) * Value(1000.0) / Cast(Max(population), FloatField()),
+    )
+    position = {indicator.pk: n for n, indicator in enumerate(indicators)}
+    # Place each figure the database summed into its district's row and column.
+    placed = {}
+    for row in by_kind:
+        placed[(row["locality"], f"loc_{position[row['indicator']]}_{row['kind']}")] = row["figure"]
+    for row in totals:
+        n = position[row["indicator"]]
+        placed[(row["locality"], f"loc_{n}_total")] = row["figure"]
+        placed[(row["locality"], f"loc_{n}_per_1000")] = row["per_1000"]
+    columns = [f"loc_{n}_{part}" for n in range(len(indicators)) for part in ("cio", "hub", "lrc", "total", "per_1000")]
+    return [
+        {**district, **{column: placed.get((district["pk"], column)) for column in columns}} for district in districts
+    ]
 
 
 def _district_q(filters: DashboardFilters) -> Q:

@@ -5,6 +5,7 @@ figure (a number stays a number) and the words the page shows.
 """
 
 import django_tables2 as tables
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
 from contracts.models import Organisation
@@ -211,6 +212,17 @@ class LocalityTable(PortalTable):
 
     name = tables.Column(verbose_name="District", orderable=False)
     population = tables.Column(verbose_name="Population", attrs=NUMERIC, orderable=False)
+
+    def render_name(self, value, record):
+        # The district page belongs to the districts app; until it exists the name is plain text.
+        try:
+            url = reverse("districts:detail", kwargs={"slug": record["slug"]})
+        except NoReverseMatch:
+            return value
+        return format_html('<a class="govuk-link" href="{}">{}</a>', url, value)
+
+    def value_name(self, value):
+        return value
 
     def __init__(self, data, *, indicators, show_money: bool, only: int | None = None, caption: str = "", **kwargs):
         extra = []

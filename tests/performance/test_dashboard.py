@@ -138,10 +138,10 @@ def test_localities_split_credit_between_val_and_the_hub_and_lrc(lcc_client):
     loc1.filter(return_obj__provider__code="VASL", return_obj__period__quarter=2).update(actual=100)
     loc1.filter(return_obj__provider__code="LUTLRC", return_obj__period__quarter=2).update(actual=30)
     response = lcc_client.get(URL, {"period": "2010-11-q2"})
-    row = next(r for r in response.context["locality_table"].data if r.slug == "harborough")
-    assert row.money == 78000  # VASL £68,000 and Lutterworth LRC £10,000 in 2010/11
-    assert (row.loc_0_cio, row.loc_0_hub, row.loc_0_lrc, row.loc_0_total) == (40, 100, 30, 170)
-    assert round(row.loc_0_per_1000, 2) == round(170 * 1000 / 85382, 2)
+    row = next(r for r in response.context["locality_table"].data if r["slug"] == "harborough")
+    assert row["money"] == 78000  # VASL £68,000 and Lutterworth LRC £10,000 in 2010/11
+    assert (row["loc_0_cio"], row["loc_0_hub"], row["loc_0_lrc"], row["loc_0_total"]) == (40, 100, 30, 170)
+    assert round(row["loc_0_per_1000"], 2) == round(170 * 1000 / 85382, 2)
     assert "1.99" in text(response)
 
 
