@@ -91,13 +91,13 @@ def rag_stacked_bars(rows: list[dict], *, chart_id: str, title: str, label_key: 
 
 def line_with_target(series: list[dict], *, chart_id: str, title: str) -> Chart:
     """A line of ``actual`` per period with the ``target`` drawn as a dashed line, both labelled."""
-    width, height, left, bottom, top = 640, 260, 60, 40, 20
+    width, height, left, right, bottom, top = 640, 260, 80, 60, 40, 20
     values = [row[key] for row in series for key in ("actual", "target") if row.get(key) is not None]
     highest = max(values, default=Decimal(1)) or Decimal(1)
-    step = (width - left - 20) / max(len(series) - 1, 1)
+    step = (width - left - right) / max(len(series) - 1, 1)
 
     def point(index, value):
-        x = left + step * index if len(series) > 1 else left + (width - left - 20) / 2
+        x = left + step * index if len(series) > 1 else left + (width - left - right) / 2
         y = height - bottom - (height - bottom - top) * float(value) / float(highest)
         return round(x, 1), round(y, 1)
 
@@ -106,7 +106,7 @@ def line_with_target(series: list[dict], *, chart_id: str, title: str) -> Chart:
             '<line class="chart__axis" x1="{}" y1="{}" x2="{}" y2="{}"></line>',
             left,
             height - bottom,
-            width - 20,
+            width - right,
             height - bottom,
         ),
         format_html(

@@ -206,12 +206,32 @@ class PerThousandColumn(tables.Column):
         return round(value, 2)
 
 
+class MoneyColumn(tables.Column):
+    """Pounds and pence with thousands separators on the page; the Decimal itself in an export."""
+
+    def render(self, value):
+        return f"£{value:,.2f}"
+
+    def value(self, value):
+        return value
+
+
+class ThousandsColumn(tables.Column):
+    """A whole number with thousands separators on the page; the number itself in an export."""
+
+    def render(self, value):
+        return f"{value:,}"
+
+    def value(self, value):
+        return value
+
+
 class LocalityTable(PortalTable):
     """One row per district: population, money in, and each local indicator's figures split by who
     reported them (the CIO, the hub, the LRC), their total and the total per 1,000 residents."""
 
     name = tables.Column(verbose_name="District", orderable=False)
-    population = tables.Column(verbose_name="Population", attrs=NUMERIC, orderable=False)
+    population = ThousandsColumn(verbose_name="Population", attrs=NUMERIC, orderable=False)
 
     def render_name(self, value, record):
         # The district page belongs to the districts app; until it exists the name is plain text.
@@ -230,17 +250,13 @@ class LocalityTable(PortalTable):
             extra += [
                 (
                     "subcontract_money",
-                    tables.Column(
-                        verbose_name="Hub and LRC sub-contracts (£)", attrs=NUMERIC, orderable=False, default="–"
-                    ),
+                    MoneyColumn(verbose_name="Hub and LRC sub-contracts", attrs=NUMERIC, orderable=False, default="–"),
                 ),
                 (
                     "cio_district_staff",
-                    tables.Column(
-                        verbose_name="CIO district staff (£)", attrs=NUMERIC, orderable=False, default="Not known"
-                    ),
+                    MoneyColumn(verbose_name="CIO district staff", attrs=NUMERIC, orderable=False, default="Not known"),
                 ),
-                ("money", tables.Column(verbose_name="Money into the district (£)", attrs=NUMERIC, orderable=False)),
+                ("money", MoneyColumn(verbose_name="Money into the district", attrs=NUMERIC, orderable=False)),
             ]
         for n, indicator in enumerate(indicators):
             if only is not None and n != only:

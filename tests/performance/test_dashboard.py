@@ -143,6 +143,7 @@ def test_localities_split_credit_between_val_and_the_hub_and_lrc(lcc_client):
     assert (row["loc_0_cio"], row["loc_0_hub"], row["loc_0_lrc"], row["loc_0_total"]) == (40, 100, 30, 170)
     assert round(row["loc_0_per_1000"], 2) == round(170 * 1000 / 85382, 2)
     assert "1.99" in text(response)
+    assert "£78,000.00" in text(response)
 
 
 def test_money_by_district_is_not_shown_to_hubs(hub_client, funder_client):
