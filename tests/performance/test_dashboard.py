@@ -210,3 +210,42 @@ def test_the_cio_sees_only_its_own_draft(val_client):
 def test_without_include_drafts_nobody_counts_a_draft(lcc_client):
     _q3_vasl_draft_rated_green()
     assert lcc_client.get(URL, {"period": "2010-11-q3"}).context["headline"]["total"] == 0
+
+
+def test_the_provider_and_change_tables_sort(funder_client):
+    response = funder_client.get(URL, {"period": "2010-11-q2", "p-sort": "-not_reported"})
+    codes = [row.record.code for row in response.context["provider_table"].paginated_rows]
+    assert codes[0] in ("OWCA", "VAC", "VAHB")  # three not reported each, the most
+    response = funder_client.get(URL, {"period": "2010-11-q2", "provider": "VAL", "c-sort": "indicator_code"})
+    rows = [row.record for row in response.context["change_table"].paginated_rows]
+    assert [row["indicator_code"] for row in rows[:2]] == ["VAL-01", "VAL-02"]
+
+
+@pytest.mark.parametrize(
+    ("username", "may_include", "drafts_of"),
+    [
+        ("lcc.officer", True, "every provider"),
+        ("funder.reviewer", True, "none"),
+        ("val.staff", True, "VAL"),
+        ("vasl.hub", False, None),
+        ("vac.hub", False, None),
+        ("lutterworth.lrc", False, None),
+        ("peer.reviewer", False, None),
+    ],
+)
+def test_who_may_count_whose_drafts(username, may_include, drafts_of):
+    from contracts.models import Organisation
+    from vcsportal.models import User
+    from vcsportal.permissions import draft_providers_visible
+
+    user = User.objects.get(username=username)
+    assert user.has_perm("performance.include_drafts") is may_include
+    visible = draft_providers_visible(user)
+    if drafts_of is None:
+        assert visible is None
+    elif drafts_of == "every provider":
+        assert visible.count() == Organisation.objects.count()
+    elif drafts_of == "none":
+        assert not visible.exists()
+    else:
+        assert list(visible.values_list("code", flat=True)) == [drafts_of]
