@@ -91,6 +91,11 @@ def period_by_label(label: str) -> ReportingPeriod:
     return period
 
 
+def is_before(earlier: ReportingPeriod, later: ReportingPeriod) -> bool:
+    """Whether one period comes before another."""
+    return (earlier.financial_year, earlier.quarter) < (later.financial_year, later.quarter)
+
+
 def periods_with_counted_returns() -> QuerySet:
     """Periods in which at least one return has been submitted, accepted or signed off, newest first."""
     counted = Return.objects.filter(period=OuterRef("pk"), status__in=Return.COUNTED)

@@ -89,9 +89,11 @@ class DashboardFilterSet(django_filters.FilterSet):
         period = self._period(data.get("period")) or dashboard.latest_period_with_returns()
         if period is None:
             return None
-        compare_to = self._period(data.get("compare_to")) or dashboard.previous_period_with_returns(period)
-        if compare_to is not None and compare_to.pk == period.pk:
+        compare_to = self._period(data.get("compare_to"))
+        if compare_to is not None and not dashboard.is_before(compare_to, period):
+            self.form.add_error("compare_to", f"Choose a period before {period.label} to compare with")
             compare_to = None
+        compare_to = compare_to or dashboard.previous_period_with_returns(period)
         provider = data.get("provider")
         return dashboard.DashboardFilters(
             period=period,

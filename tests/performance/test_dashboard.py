@@ -103,6 +103,12 @@ def test_an_unknown_period_is_named_in_the_error_summary(funder_client):
     assert "Period: Select a valid choice" in text(response)
 
 
+def test_comparing_with_a_later_period_is_refused_by_name(funder_client):
+    response = funder_client.get(URL, {"period": "2009-10-q3", "compare_to": "2010-11-q2"})
+    assert "Compare with: Choose a period before 2009/10 Q3 to compare with" in text(response)
+    assert response.context["filters"].compare_to is None
+
+
 def test_completeness_shows_drafts_as_not_submitted(lcc_client):
     response = lcc_client.get(URL, {"period": "2010-11-q3", "include_drafts": "true"})
     summary = {row["measure"]: row["providers"] for row in response.context["completeness_table"].data}

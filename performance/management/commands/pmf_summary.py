@@ -33,6 +33,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         period = self._period("--period", options["period"])
         compare_to = self._period("--compare-to", options["compare_to"]) if options["compare_to"] else None
+        if compare_to is not None and not dashboard.is_before(compare_to, period):
+            raise CommandError(f"--compare-to: choose a period before {period.label} to compare with")
         kinds = tuple(kind.strip() for kind in options["provider_kind"].split(",") if kind.strip())
         unknown = sorted(set(kinds) - set(Organisation.Kind.values))
         if unknown:
