@@ -1,6 +1,19 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from performance.views import imports, periods, returns
+from performance.views import dashboard, imports, periods, returns
+
+
+class FileFormatConverter:
+    regex = "csv|xlsx"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(FileFormatConverter, "file_format")
 
 app_name = "performance"
 
@@ -16,4 +29,16 @@ urlpatterns = [
     path("returns/<int:pk>/validate/", returns.ReturnValidateView.as_view(), name="return_validate"),
     path("periods/", periods.PeriodListView.as_view(), name="periods"),
     path("periods/<int:pk>/lock/", periods.PeriodLockView.as_view(), name="period_lock"),
+    path("dashboard/", dashboard.DashboardView.as_view(), name="dashboard"),
+    path(
+        "dashboard/export/<slug:table>.<file_format:file_format>",
+        dashboard.DashboardExportView.as_view(),
+        name="dashboard_export",
+    ),
+    path("indicators/<str:code>/", dashboard.IndicatorView.as_view(), name="indicator"),
+    path(
+        "indicators/<str:code>/export.<file_format:file_format>",
+        dashboard.IndicatorExportView.as_view(),
+        name="indicator_export",
+    ),
 ]

@@ -188,3 +188,25 @@ def visible_disputes(user, queryset: QuerySet | None = None) -> QuerySet:
     if role in (Role.CIO_STAFF, Role.PROVIDER_STAFF):
         return qs.filter(Q(raised_by_organisation_id=user.organisation_id) | Q(respondent_id=user.organisation_id))
     return qs.none()
+
+
+# Dashboard drafts. Everyone signed in sees the dashboard of submitted, accepted and signed-off returns.
+# Only LCC, funders and the CIO may ask for drafts to be included, and even then a provider's draft is
+# seen only by its own staff and by LCC: a hub never sees another provider's draft figures.
+rules.add_perm("performance.include_drafts", is_lcc_officer | is_funder_reviewer | is_cio_staff)
+
+
+def draft_providers_visible(user) -> QuerySet | None:
+    """The organisations whose draft (or sent-back) returns may count in this user's dashboard when they
+    ask for drafts: every provider for LCC; their own organisation for CIO staff; none for funders.
+    None means the user may not include drafts at all."""
+    from contracts.models import Organisation
+
+    if not user.has_perm("performance.include_drafts"):
+        return None
+    role = _role(user)
+    if role == Role.LCC_OFFICER:
+        return Organisation.objects.all()
+    if user.organisation_id is not None:
+        return Organisation.objects.filter(pk=user.organisation_id)
+    return Organisation.objects.none()
