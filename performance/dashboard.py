@@ -8,7 +8,6 @@ Leicestershire one).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -38,8 +37,8 @@ from django.utils import timezone
 
 from contracts.models import Allocation, BudgetLine, Organisation, Priority, Strand
 from districts.models import District
+from performance import selectors
 from performance.models import Indicator, Rag, ReportingPeriod, Result, Return
-from vcsportal.financial_year import parse_financial_year
 
 RATED = (Rag.RED, Rag.AMBER, Rag.GREEN)
 #: Not rated counts as "not reported": an explicit not-reported rating, or a draft row left empty.
@@ -47,8 +46,6 @@ NOT_RATED = ~Q(rag__in=RATED)
 #: Statuses of a return that has not (or no longer) been submitted.
 NOT_SUBMITTED = (Return.Status.DRAFT, Return.Status.RETURNED)
 RAG_KEYS = ("red", "amber", "green", "not_reported")
-
-_PERIOD_LABEL = re.compile(r"^\s*(\d{4}/\d{2})\s+Q([1-4])\s*$")
 
 
 @dataclass(frozen=True)
@@ -80,15 +77,13 @@ class DashboardFilters:
 
 def period_by_label(label: str) -> ReportingPeriod:
     """The reporting period written like ``2010/11 Q2``; a ValidationError says what would be accepted."""
-    match = _PERIOD_LABEL.match(label or "")
-    if not match:
+    period = selectors.period_by_label(label)
+    if period is not None:
+        return period
+    if selectors.period_label_parse(label) == (None, None):
         raise ValidationError(f"“{label}” is not a reporting period: write it like 2010/11 Q2")
-    year = parse_financial_year(match.group(1))
-    period = ReportingPeriod.objects.filter(financial_year=year, quarter=int(match.group(2))).first()
-    if period is None:
-        known = ", ".join(p.label for p in ReportingPeriod.objects.all())
-        raise ValidationError(f"There is no reporting period {label.strip()}; the periods are: {known}")
-    return period
+    known = ", ".join(p.label for p in ReportingPeriod.objects.all())
+    raise ValidationError(f"There is no reporting period {label.strip()}; the periods are: {known}")
 
 
 def is_before(earlier: ReportingPeriod, later: ReportingPeriod) -> bool:

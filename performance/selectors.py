@@ -7,7 +7,9 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from contracts.models import Contract, Organisation, SubContract
+from contracts.models import Organisation
+from contracts.selectors import providers_owing_returns
+from districts.models import District
 from performance.models import Indicator, ReportingPeriod, Result, Return, Target
 from vcsportal.financial_year import parse_financial_year
 from vcsportal.permissions import visible_returns
@@ -37,23 +39,26 @@ def period_label_parse(label: str) -> tuple[int | None, int | None]:
 
 
 def providers_reporting_in(financial_year: int) -> QuerySet[Organisation]:
-    """Providers that owe a return in the year: the CIO of a contract covering it and every provider
-    with a live sub-contract covering it."""
-    contracts = Contract.objects.filter(start_year__lte=financial_year, end_year__gte=financial_year)
-    subcontracts = SubContract.objects.filter(
-        status=SubContract.Status.LIVE, start_year__lte=financial_year, end_year__gte=financial_year
-    )
-    return Organisation.objects.filter(
-        Q(pk__in=contracts.values("provider")) | Q(pk__in=subcontracts.values("provider"))
-    ).order_by("kind", "code")
+    """Providers that owe a return in the year (the contracts app decides: the CIO of a contract covering it
+    and every provider with a live sub-contract covering it), in reporting order."""
+    return providers_owing_returns(financial_year).order_by("kind", "code")
 
 
-def rows_owed_by(organisation: Organisation):
-    """The (indicator, district) rows the organisation's return holds (decided by the loader's rows_owed)."""
-    from districts.models import District
-    from vcsportal.leicestershire import rows_owed  # the loader imports our services: import late
-
-    return rows_owed(organisation, District.objects.filter(county_id=organisation.county_id).order_by("name"))
+def rows_owed_by(organisation: Organisation) -> list[tuple[Indicator, District | None]]:
+    """The (indicator, district) rows a provider's return holds: the CIO reports its own indicators once
+    and the local indicators per district of its county; hubs and LRCs report the local indicators that
+    apply to them."""
+    if organisation.kind == Organisation.Kind.CIO:
+        districts = list(District.objects.filter(county_id=organisation.county_id).order_by("name"))
+        rows = []
+        for indicator in Indicator.objects.filter(for_cio=True).order_by("code"):
+            if indicator.by_district:
+                rows.extend((indicator, district) for district in districts)
+            else:
+                rows.append((indicator, None))
+        return rows
+    flag = "for_hub" if organisation.kind == Organisation.Kind.HUB else "for_lrc"
+    return [(indicator, None) for indicator in Indicator.objects.filter(**{flag: True}).order_by("code")]
 
 
 @dataclass(frozen=True)

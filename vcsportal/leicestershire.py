@@ -23,8 +23,9 @@ from contracts.models import (
 )
 from districts.models import County, District, NegotiationNote
 from performance.models import Indicator, ReportingPeriod, Result, Return, Target
+from performance.selectors import period_label_parse
+from performance.services import period_open
 from vcsportal import leicestershire_data as data
-from vcsportal.financial_year import parse_financial_year
 
 CHANGE_REASON = "Leicestershire 2010/11 data load"
 POPULATION_SOURCE = "2011 Census, usual residents"
@@ -157,11 +158,6 @@ def _upsert(report: LoadReport, model: type[models.Model], lookup: dict, values:
         obj.save()
     report.count(model, created=False, changed=bool(changed))
     return obj
-
-
-def period_from_label(label: str) -> tuple[int, int]:
-    year_text, quarter_text = label.rsplit(" Q", 1)
-    return parse_financial_year(year_text), int(quarter_text)
 
 
 @transaction.atomic
@@ -336,7 +332,7 @@ def load_leicestershire() -> LoadReport:
         for label, figures in item["figures"].items():
             if figures.get("target") is None:
                 continue
-            year, _quarter = period_from_label(label)
+            year, _quarter = period_label_parse(label)
             _upsert(
                 report,
                 Target,
@@ -363,7 +359,7 @@ def load_leicestershire() -> LoadReport:
 
     periods = {}
     for label, (opens_on, due_on, locked_on, status) in PERIODS.items():
-        year, quarter = period_from_label(label)
+        year, quarter = period_label_parse(label)
         periods[label] = _upsert(
             report,
             ReportingPeriod,
@@ -407,8 +403,6 @@ def load_leicestershire() -> LoadReport:
 
     # 2010/11 Q3 is open: a draft for every provider, one empty row per indicator it reports. The same
     # service LCC's "open period" uses creates them (idempotent: a second run creates nothing).
-    from performance.services import period_open  # the services read rows_owed from here: import late
-
     q3 = periods["2010/11 Q3"]
     opened = period_open(financial_year=q3.financial_year, quarter=q3.quarter, due_on=q3.due_on, reason=CHANGE_REASON)
     if opened.returns_created:
@@ -418,22 +412,6 @@ def load_leicestershire() -> LoadReport:
         name = Result._meta.verbose_name_plural
         report.created[name] = report.created.get(name, 0) + opened.results_created
     return report
-
-
-def rows_owed(organisation: Organisation, districts) -> list[tuple[Indicator, District | None]]:
-    """The (indicator, district) rows a provider's return holds: the CIO reports its own indicators once
-    and the local indicators per district; hubs and LRCs report the local indicators that apply to them."""
-    rows = []
-    if organisation.kind == Organisation.Kind.CIO:
-        for indicator in Indicator.objects.filter(for_cio=True).order_by("code"):
-            if indicator.by_district:
-                rows.extend((indicator, district) for district in districts)
-            else:
-                rows.append((indicator, None))
-    else:
-        flag = "for_hub" if organisation.kind == Organisation.Kind.HUB else "for_lrc"
-        rows.extend((indicator, None) for indicator in Indicator.objects.filter(**{flag: True}).order_by("code"))
-    return rows
 
 
 def _signed_off_return(report: LoadReport, organisation: Organisation, period: ReportingPeriod) -> Return:
