@@ -1,4 +1,4 @@
-from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import routers
@@ -26,12 +26,12 @@ router.register("returns", views.ReturnViewSet, basename="return")
 router.register("results", views.ResultViewSet, basename="result")
 
 urlpatterns = [
-    # The schema answers a token as well as a session, so it is left to DRF's authentication.
-    path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
-    # The docs are a page for people: the login middleware sends a signed-out browser to the login form.
+    # The schema answers a token as well as a session (DRF's authentication; 401 when signed out).
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The docs are a page for people: a signed-out browser is sent to the login form.
     path(
         "docs/",
-        SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html"),
+        login_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html")),
         name="docs",
     ),
     path("", include(router.urls)),

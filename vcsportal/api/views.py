@@ -2,11 +2,10 @@
 token reads exactly what its user reads in the browser: a hub never sees another hub's draft, and those
 who may not view contracts get 403 on the money endpoints.
 
-The pages' LoginRequiredMiddleware runs before DRF has read the token, so API views are marked
-login-not-required there and DRF's own authentication and permissions (IsAuthenticated by default) apply.
+The pages' LoginRequiredMiddleware runs before DRF has read the token; DRF exempts its views from it and
+applies its own authentication and permissions instead (IsAuthenticated on every view here).
 """
 
-from django.contrib.auth.decorators import login_not_required
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import filters, permissions, routers, viewsets
@@ -41,10 +40,6 @@ class PortalReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [permissions.IsAuthenticated, HasPortalPermission]
     filter_backends = [DjangoFilterBackend, StableOrderingFilter]
     portal_permission: str | None = "portal.view_dashboard"
-
-    @classmethod
-    def as_view(cls, *args, **kwargs):
-        return login_not_required(super().as_view(*args, **kwargs))
 
 
 @extend_schema_view(list=extend_schema(summary="Districts"), retrieve=extend_schema(summary="A district"))
@@ -203,7 +198,3 @@ class ResultViewSet(PortalReadOnlyViewSet):
 
 class APIRootView(routers.APIRootView):
     permission_classes = [permissions.IsAuthenticated]
-
-    @classmethod
-    def as_view(cls, *args, **kwargs):
-        return login_not_required(super().as_view(*args, **kwargs))
