@@ -220,6 +220,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "vcsportal.api.pagination.PortalPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
+    # No OPTIONS metadata: the schema at /api/schema/ is the one description of the API.
+    "DEFAULT_METADATA_CLASS": None,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
@@ -237,6 +239,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "vcsportal.api.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "RagEnum": "performance.models.Rag",
         "ReturnStatusEnum": "performance.models.Return.Status",

@@ -8,6 +8,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from drf_spectacular.utils import extend_schema_field
 
 from contracts.models import Allocation, Contribution, SubContract
 from performance.models import Rag, ReportingPeriod, Result, Return
@@ -35,6 +36,7 @@ class FinancialYearFormField(forms.CharField):
         return parse_financial_year(value)
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}/\d{2} Q[1-4]$", "example": "2010/11 Q2"})
 class PeriodFilter(django_filters.Filter):
     """``?period=2010/11 Q2``: the period by its label."""
 
@@ -47,6 +49,7 @@ class PeriodFilter(django_filters.Filter):
         return qs.filter(**{f"{self.field_name}__financial_year": year, f"{self.field_name}__quarter": quarter})
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}/\d{2}$", "example": "2010/11"})
 class FinancialYearFilter(django_filters.Filter):
     """``?financial_year=2010/11``."""
 
@@ -56,6 +59,11 @@ class FinancialYearFilter(django_filters.Filter):
         if value is None:
             return qs
         return qs.filter(**{self.field_name: value})
+
+
+@extend_schema_field({"type": "integer"})
+class IdFilter(django_filters.NumberFilter):
+    """A database id (documented as an integer rather than django-filter's decimal number)."""
 
 
 class AllocationFilter(django_filters.FilterSet):
@@ -120,7 +128,7 @@ class ResultFilter(django_filters.FilterSet):
     )
     indicator = django_filters.CharFilter(field_name="indicator__code", help_text="Indicator code, e.g. LOC-1.")
     rag = django_filters.ChoiceFilter(choices=Rag.choices)
-    return_id = django_filters.NumberFilter(field_name="return_obj_id", help_text="The return's id.")
+    return_id = IdFilter(field_name="return_obj_id", help_text="The return's id.")
 
     class Meta:
         model = Result

@@ -10,6 +10,8 @@ app_name = "api"
 
 class PortalRouter(routers.DefaultRouter):
     APIRootView = views.APIRootView
+    # JSON is the only format, so no ``.json`` suffixes: one URL per resource.
+    include_format_suffixes = False
 
 
 router = PortalRouter()

@@ -40,6 +40,9 @@ class PortalReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [permissions.IsAuthenticated, HasPortalPermission]
     filter_backends = [DjangoFilterBackend, StableOrderingFilter]
     portal_permission: str | None = "portal.view_dashboard"
+    # Any path segment reaches the view, so a malformed id is the API's JSON 404 (after authentication),
+    # never the site's HTML page.
+    lookup_value_regex = "[^/]+"
 
 
 @extend_schema_view(list=extend_schema(summary="Districts"), retrieve=extend_schema(summary="A district"))
@@ -79,7 +82,6 @@ class ContractViewSet(PortalReadOnlyViewSet):
     serializer_class = serializers.ContractSerializer
     portal_permission = "portal.view_contracts"
     lookup_field = "reference"
-    lookup_value_regex = "[^/]+"
     ordering_fields = ["reference"]
     ordering = ["reference"]
 
