@@ -169,3 +169,16 @@ def test_the_api_is_read_only(token_client):
     assert lcc.delete(f"/api/results/{Result.objects.first().pk}/").status_code == 405
     vasl_draft.refresh_from_db()
     assert vasl_draft.status == "draft"
+
+
+def test_the_docs_page_serves_swagger_ui_without_inline_script(funder_client):
+    page = funder_client.get("/api/docs/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "<script>" not in html and "<style>" not in html  # the portal's CSP allows neither
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
+    assert "script-src 'self'" in page["Content-Security-Policy"]
+    init = funder_client.get("/api/docs/", {"script": ""})
+    assert init.status_code == 200
+    assert init["Content-Type"].startswith("application/javascript")
+    assert "/api/schema/" in init.content.decode()

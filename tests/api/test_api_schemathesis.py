@@ -8,7 +8,9 @@ import json
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
@@ -33,6 +35,18 @@ FUZZ_SETTINGS = settings(
 )
 
 DENIAL_SETTINGS = settings(FUZZ_SETTINGS, max_examples=8)
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection_open():
+    """Django closes the database connection at the end of every request it handles; the test client
+    stops it doing so, and so must we when schemathesis drives the real WSGI application, or the test's
+    transaction (and on PostgreSQL the connection itself) would be gone after the first request."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def _token_header(username: str) -> dict:
