@@ -19,6 +19,7 @@ import csv
 import datetime
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -119,7 +120,8 @@ def _grant(allocation, funders: list[dict], funder_warnings: list[str]) -> dict:
         districts = list(subcontract.districts.all()) if subcontract else []
         if not districts and organisation.district:
             districts = [organisation.district]
-        strands = [Strand(value).label for value in (subcontract.strands if subcontract else []) if value in Strand]
+        covered = subcontract.strands if subcontract else []
+        strands = [Strand(value).label for value in covered if value in Strand.values]
         purpose = (
             f"sub-contracted by {contract.provider.name} for local infrastructure services in "
             + ", ".join(district.name for district in districts)
@@ -356,7 +358,9 @@ def _cell(value) -> str:
 def package_csv(package: Package) -> str:
     """The package in the standard's flat CSV layout: one row per grant, titles as column headings."""
     grants = package.grants
-    columns: list[tuple[str, callable]] = [(title, lambda g, k=key: g.get(k)) for title, key in _FLAT_FIELDS]
+    columns: list[tuple[str, Callable[[dict], object]]] = [
+        (title, lambda g, k=key: g.get(k)) for title, key in _FLAT_FIELDS
+    ]
     for title, key, fields in _FLAT_LISTS:
         most = max(len(grant.get(key, [])) for grant in grants)
         for index in range(max(most, 1)):

@@ -244,3 +244,17 @@ def test_building_the_package_takes_a_fixed_number_of_queries(django_assert_max_
     with django_assert_max_num_queries(8):
         package = build_package(financial_year=2010)
     assert len(package.grants) == 11
+
+
+@pytest.mark.django_db
+def test_pounds_and_pence_survive_as_exact_json_numbers(tmp_path, package_validator):
+    from contracts.models import Allocation
+
+    Allocation.objects.filter(organisation__code="VASL", financial_year=2010).update(amount=Decimal("68000.55"))
+    text, _ = export(tmp_path)
+    assert '"amountAwarded": 68000.55' in text
+    package = json.loads(text, parse_float=Decimal)
+    assert grants_by_code(package)["VASL"]["amountAwarded"] == Decimal("68000.55")
+    assert list(package_validator.iter_errors(json.loads(text))) == []
+    csv_text, _ = export(tmp_path, "--format", "csv")
+    assert "68000.55" in csv_text
