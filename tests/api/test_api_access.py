@@ -182,3 +182,9 @@ def test_the_docs_page_serves_swagger_ui_without_inline_script(funder_client):
     assert init.status_code == 200
     assert init["Content-Type"].startswith("application/javascript")
     assert "/api/schema/" in init.content.decode()
+
+
+def test_the_api_root_lists_the_resources_to_a_signed_in_user_only(token_client):
+    assert APIClient().get("/api/").status_code == 401
+    body = token_client("funder.reviewer").get("/api/").json()
+    assert set(body) == set(LIST_ENDPOINTS)
