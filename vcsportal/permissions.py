@@ -210,3 +210,18 @@ def draft_providers_visible(user) -> QuerySet | None:
     if user.organisation_id is not None:
         return Organisation.objects.filter(pk=user.organisation_id)
     return Organisation.objects.none()
+
+
+def visible_results(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The results this user may read: exactly those of the returns ``visible_returns`` lets them open,
+    so a provider never reads another provider's draft figures through a result either."""
+    from performance.models import Result
+
+    qs = queryset if queryset is not None else Result.objects.all()
+    return qs.filter(return_obj__in=visible_returns(user).values("pk"))
+
+
+def visible_contract_money(user, queryset: QuerySet) -> QuerySet:
+    """Contracts, sub-contracts, allocations and contributions: all for those who may view contracts
+    (LCC, funders, the CIO), none for anyone else."""
+    return queryset if user.has_perm("portal.view_contracts") else queryset.none()

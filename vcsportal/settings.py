@@ -56,6 +56,10 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "django_tables2",
     "django_filters",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "vcsportal",
     "districts",
     "contracts",
@@ -197,3 +201,59 @@ LOGGING = {
 # The portal's name and the customer's name are configuration: the product serves any county.
 PORTAL_NAME = os.environ.get("PORTAL_NAME", "VCS infrastructure contracts portal")
 PORTAL_PARTNERSHIP = os.environ.get("PORTAL_PARTNERSHIP", "Leicestershire VCS infrastructure partnership")
+
+# The read-only JSON API (vcsportal/api). A personal token (``Authorization: Token <key>``; create one with
+# ``python manage.py drf_create_token USERNAME``) or the browser's session; what each user may read is
+# decided in vcsportal.permissions, as for the pages. Token first, so an anonymous request gets 401.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "vcsportal.api.pagination.PortalPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "COERCE_DECIMAL_TO_STRING": True,
+    # No OPTIONS metadata: the schema at /api/schema/ is the one description of the API.
+    "DEFAULT_METADATA_CLASS": None,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{PORTAL_NAME} API",
+    "DESCRIPTION": (
+        "Read-only JSON API for funders' analysts: districts, funders, providers, contracts, sub-contracts, "
+        "allocations, contributions, periods, indicators, returns and results. Every request needs a token "
+        "(`Authorization: Token <key>`) or a signed-in session; each user reads what the portal's pages show "
+        "them. Money is a string of pounds and pence; lists are paginated and stably ordered."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "vcsportal.api.schema.add_error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "RagEnum": "performance.models.Rag",
+        "ReturnStatusEnum": "performance.models.Return.Status",
+        "PeriodStatusEnum": "performance.models.ReportingPeriod.Status",
+        "SubContractStatusEnum": "contracts.models.SubContract.Status",
+    },
+}
+
+# 360Giving publication (contracts/giving360.py). The prefix is the one 360Giving assigns the publisher
+# (e.g. 360G-leicscc); until it is set, identifiers carry the marked placeholder 360G-UNREGISTERED.
+GIVING360_PREFIX = os.environ.get("GIVING360_PREFIX", "")
+GIVING360_LICENSE = os.environ.get(
+    "GIVING360_LICENSE", "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+)

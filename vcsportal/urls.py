@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from contracts.views_360giving import giving360_urlpatterns
 from vcsportal import views
 
 urlpatterns = [
@@ -22,5 +23,7 @@ urlpatterns = [
     path("districts/", include("districts.urls")),
     path("contracts/", include("contracts.urls")),
     path("", include("performance.urls")),
+    path("open-data/", include((giving360_urlpatterns, "opendata"))),
+    path("api/", include("vcsportal.api.urls")),
     path("admin/", admin.site.urls),
 ]

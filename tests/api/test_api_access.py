@@ -1,0 +1,190 @@
+"""Who reads what through the API: the same answers as the pages, because the querysets come from
+vcsportal.permissions. A funder reads everything; a hub reads its own returns and never another hub's
+draft; those who may not view contracts get 403 on the money; anonymous requests get 401."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from contracts.models import Allocation, Contribution, Funder, Organisation, SubContract
+from performance.models import Indicator, Result, Return
+
+LIST_ENDPOINTS = [
+    "districts",
+    "funders",
+    "providers",
+    "contracts",
+    "subcontracts",
+    "allocations",
+    "contributions",
+    "periods",
+    "indicators",
+    "returns",
+    "results",
+]
+MONEY_ENDPOINTS = ["contracts", "subcontracts", "allocations", "contributions"]
+
+
+def all_rows(client, url, **params):
+    """Follow the pages to the end, as an analyst's script would."""
+    rows = []
+    response = client.get(url, {**params, "page_size": 7})
+    while True:
+        assert response.status_code == 200, response.content
+        rows.extend(response.json()["results"])
+        if not response.json()["next"]:
+            return rows
+        response = client.get(response.json()["next"])
+
+
+def draft_of(code: str) -> Return:
+    return Return.objects.get(provider__code=code, status="draft")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("endpoint", [*LIST_ENDPOINTS, "schema"])
+def test_anonymous_requests_get_401(endpoint):
+    response = APIClient().get(f"/api/{endpoint}/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+
+
+@pytest.mark.django_db
+def test_a_wrong_token_gets_401():
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    assert client.get("/api/returns/").status_code == 401
+
+
+@pytest.mark.django_db
+def test_the_docs_page_sends_a_signed_out_browser_to_the_login_form(client):
+    response = client.get("/api/docs/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_a_funder_token_reads_every_endpoint(token_client):
+    funder = token_client("funder.reviewer")
+    expected = {
+        "districts": 7,
+        "funders": Funder.objects.count(),
+        "providers": Organisation.objects.count(),
+        "contracts": 1,
+        "subcontracts": SubContract.objects.count(),
+        "allocations": Allocation.objects.count(),
+        "contributions": Contribution.objects.count(),
+        "periods": 3,
+        "indicators": Indicator.objects.count(),
+        "returns": Return.objects.count(),
+        "results": Result.objects.count(),
+    }
+    for endpoint, count in expected.items():
+        response = funder.get(f"/api/{endpoint}/")
+        assert response.status_code == 200, endpoint
+        assert response.json()["count"] == count, endpoint
+    # Every detail too, by the key it is looked up by.
+    for url in [
+        "/api/districts/harborough/",
+        "/api/funders/DISTRICT-COUNCILS/",
+        "/api/providers/VASL/",
+        "/api/contracts/LCC-CIO-2009/",
+        f"/api/subcontracts/{SubContract.objects.get(provider__code='VASL').pk}/",
+        f"/api/allocations/{Allocation.objects.get(organisation__code='VAL').pk}/",
+        f"/api/contributions/{Contribution.objects.first().pk}/",
+        "/api/indicators/LOC-1/",
+        f"/api/returns/{draft_of('VASL').pk}/",
+        f"/api/results/{Result.objects.first().pk}/",
+    ]:
+        assert funder.get(url).status_code == 200, url
+
+
+def test_money_is_pounds_and_pence_as_strings(token_client):
+    funder = token_client("funder.reviewer")
+    allocations = {row["provider"]: row for row in all_rows(funder, "/api/allocations/", financial_year="2010/11")}
+    assert allocations["VAL"]["amount"] == "979000.00"
+    assert allocations["VASL"]["amount"] == "68000.00"
+    assert allocations["LUTLRC"]["amount"] == "10000.00"
+    assert allocations["VAL"]["financial_year"] == "2010/11"
+    contract = funder.get("/api/contracts/LCC-CIO-2009/").json()
+    assert contract["years"][0] == {
+        "financial_year": "2010/11",
+        "stated_total": "1462398.00",
+        "is_estimate": False,
+        "source": "Review, section 2.5",
+    }
+
+
+def test_a_hub_token_reads_only_what_the_hub_sees(token_client):
+    hub = token_client("vasl.hub")
+    returns = all_rows(hub, "/api/returns/")
+    assert returns and {row["provider"] for row in returns} == {"VASL"}
+    results = all_rows(hub, "/api/results/")
+    assert results and {row["provider"] for row in results} == {"VASL"}
+    # Another hub's draft: not listed, not found by id, not reachable through its results.
+    other_draft = draft_of("VAC")
+    assert hub.get(f"/api/returns/{other_draft.pk}/").status_code == 404
+    assert hub.get("/api/results/", {"return_id": other_draft.pk}).json()["count"] == 0
+    assert hub.get("/api/returns/", {"provider": "VAC"}).json()["count"] == 0
+    other_result = Result.objects.filter(return_obj__provider__code="VAC").first()
+    if other_result is not None:
+        assert hub.get(f"/api/results/{other_result.pk}/").status_code == 404
+    # Its own draft it reads.
+    assert hub.get(f"/api/returns/{draft_of('VASL').pk}/").status_code == 200
+    # Reference data is open to every signed-in role.
+    for endpoint in ["districts", "funders", "providers", "periods", "indicators"]:
+        assert hub.get(f"/api/{endpoint}/").status_code == 200, endpoint
+
+
+@pytest.mark.parametrize("username", ["vasl.hub", "lutterworth.lrc", "peer.reviewer"])
+@pytest.mark.parametrize("endpoint", MONEY_ENDPOINTS)
+def test_contract_money_is_refused_to_those_who_may_not_view_contracts(token_client, username, endpoint):
+    assert token_client(username).get(f"/api/{endpoint}/").status_code == 403
+
+
+def test_the_cio_reads_submitted_sub_contractor_returns_but_not_their_drafts(token_client):
+    val = token_client("val.staff")
+    returns = all_rows(val, "/api/returns/")
+    hub_rows = [row for row in returns if row["provider"] != "VAL"]
+    assert hub_rows, "the signed-off 2010/11 Q2 hub returns are visible to the CIO"
+    assert all(row["status"] not in ("draft", "returned") for row in hub_rows)
+    assert val.get(f"/api/returns/{draft_of('VASL').pk}/").status_code == 404
+    assert val.get(f"/api/returns/{draft_of('VAL').pk}/").status_code == 200
+
+
+def test_a_peer_reviewer_reads_no_returns(token_client):
+    peer = token_client("peer.reviewer")
+    assert peer.get("/api/returns/").json()["count"] == 0
+    assert peer.get("/api/results/").json()["count"] == 0
+
+
+def test_the_browser_session_works_too(funder_client, hub_client):
+    assert funder_client.get("/api/allocations/").status_code == 200
+    assert hub_client.get("/api/allocations/").status_code == 403
+
+
+def test_the_api_is_read_only(token_client):
+    lcc = token_client("lcc.officer")
+    vasl_draft = draft_of("VASL")
+    assert lcc.post("/api/returns/", {}, format="json").status_code == 405
+    assert lcc.patch(f"/api/returns/{vasl_draft.pk}/", {"status": "submitted"}, format="json").status_code == 405
+    assert lcc.delete(f"/api/results/{Result.objects.first().pk}/").status_code == 405
+    vasl_draft.refresh_from_db()
+    assert vasl_draft.status == "draft"
+
+
+def test_the_docs_page_serves_swagger_ui_without_inline_script(funder_client):
+    page = funder_client.get("/api/docs/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "<script>" not in html and "<style>" not in html  # the portal's CSP allows neither
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
+    assert "script-src 'self'" in page["Content-Security-Policy"]
+    init = funder_client.get("/api/docs/", {"script": ""})
+    assert init.status_code == 200
+    assert init["Content-Type"].startswith("application/javascript")
+    assert "/api/schema/" in init.content.decode()
+
+
+def test_the_api_root_lists_the_resources_to_a_signed_in_user_only(token_client):
+    assert APIClient().get("/api/").status_code == 401
+    body = token_client("funder.reviewer").get("/api/").json()
+    assert set(body) == set(LIST_ENDPOINTS)
