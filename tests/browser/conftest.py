@@ -1,0 +1,143 @@
+"""Real-browser journeys: Debian's Chromium driven by Playwright against pytest-django's live server.
+
+A journey signs in as a demo user, and at each step saves a full-page screenshot and an axe-core report to
+``test-artifacts/<journey>/<step>.png`` and ``<step>.axe.json``, failing on any serious or critical WCAG 2.2
+A/AA violation. Chromium is the machine's own (/usr/bin/chromium): never ``playwright install``.
+
+The live server needs committed data, so these tests are transactional and Django flushes the database
+after each one. Each test therefore (re)loads the Leicestershire data and the demo users before it starts,
+and the package puts them back once the last browser test has been flushed, so the rest of the suite,
+which relies on the data loaded once per session in tests/conftest.py, finds it whatever the order.
+"""
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.templatetags.static import static
+from django.urls import reverse
+
+from vcsportal.demo import DEMO_PASSWORD, demo_users_create
+from vcsportal.leicestershire import load_leicestershire
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+AXE_SCRIPT = ROOT / "static" / "build" / "axe.min.js"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+#: WCAG 2.2 levels A and AA, as axe-core tags its rules.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def _data_load(django_db_blocker):
+    with django_db_blocker.unblock():
+        load_leicestershire()
+        demo_users_create()
+
+
+@pytest.fixture(scope="package")
+def _async_unsafe_allowed():
+    # Playwright's sync API keeps an event loop in this thread; Django would refuse ORM calls from it.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+@pytest.fixture(scope="package")
+def _leicestershire_restored_afterwards(django_db_setup, django_db_blocker, _async_unsafe_allowed):
+    """After the last browser test's flush, put the session's data back for the tests that follow."""
+    yield
+    _data_load(django_db_blocker)
+
+
+@pytest.fixture(scope="package")
+def browser(_leicestershire_restored_afterwards, _async_unsafe_allowed):
+    """One Chromium for every journey (each test gets its own context, so no cookies are shared)."""
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"{CHROMIUM} is missing: run `make system-deps` (installs Debian's chromium package)")
+    if not AXE_SCRIPT.exists():
+        pytest.fail(f"{AXE_SCRIPT} is missing: run `make static` (copies axe-core from node_modules)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Journey:
+    """One person's walk through the portal in a browser, with evidence saved at every step."""
+
+    def __init__(self, page, base_url: str, name: str):
+        self.page = page
+        self.base_url = base_url
+        self.name = name
+        self.folder = ARTIFACTS / name
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for old in self.folder.glob("*"):
+            old.unlink()
+
+    def url(self, url_name: str, **kwargs) -> str:
+        return self.base_url + reverse(url_name, kwargs=kwargs or None)
+
+    def visit(self, url_name: str, **kwargs):
+        response = self.page.goto(self.url(url_name, **kwargs))
+        assert response is not None and response.ok, f"{url_name} answered {response and response.status}"
+        return response
+
+    def sign_in(self, username: str, password: str = DEMO_PASSWORD):
+        """Sign in through the login form, as a person would, and land on the home page."""
+        self.page.goto(self.url("login"))
+        self.page.get_by_label("Username").fill(username)
+        self.page.get_by_label("Password").fill(password)
+        self.page.get_by_role("button", name="Sign in").click()
+        self.page.wait_for_url(self.url("home"))
+
+    def sign_out(self):
+        self.page.get_by_role("button", name="Sign out").click()
+        self.page.wait_for_url(re.compile(re.escape(self.url("login"))))
+
+    def check(self, step: str) -> dict:
+        """Save a full-page screenshot and the axe-core report for this step; fail on serious or critical
+        WCAG 2.2 A/AA violations, naming each rule, its help text and the elements that break it."""
+        self.page.screenshot(path=self.folder / f"{step}.png", full_page=True)
+        # Loaded from the live server's own static files (the same axe.min.js the build copies), so the
+        # portal's strict CSP (script-src 'self') stays on: a journey also proves the pages break no CSP rule.
+        self.page.add_script_tag(url=self.base_url + static("build/axe.min.js"))
+        report = self.page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+            WCAG_TAGS,
+        )
+        (self.folder / f"{step}.axe.json").write_text(json.dumps(report, indent=2))
+        blocking = [v for v in report["violations"] if v["impact"] in BLOCKING_IMPACTS]
+        assert not blocking, f"{self.name}/{step} ({self.page.url}): " + "; ".join(
+            f"{v['id']} ({v['impact']}): {v['help']} at {[node['target'] for node in v['nodes']]}" for v in blocking
+        )
+        return report
+
+
+@pytest.fixture
+def journey(request, browser, live_server, django_db_blocker):
+    """A fresh browser context on the live server, with the Leicestershire data and demo users present."""
+    _data_load(django_db_blocker)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    # Console errors include Content-Security-Policy refusals and failed static files.
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    name = re.sub(r"[^a-z0-9]+", "-", request.node.name.removeprefix("test_").lower()).strip("-")
+    yield Journey(page, live_server.url, name)
+    context.close()
+    assert not errors, f"errors in the browser console: {errors}"
