@@ -196,7 +196,7 @@ class RagCountsSerializer(serializers.Serializer):
 
 class SummaryProviderSerializer(serializers.Serializer):
     code = serializers.CharField()
-    kind = serializers.ChoiceField(choices=Organisation.Kind.choices)
+    kind = serializers.CharField(help_text="cio, hub or lrc")
     red = serializers.IntegerField()
     amber = serializers.IntegerField()
     green = serializers.IntegerField()

@@ -188,27 +188,6 @@ class ReturnViewSet(PortalReadOnlyViewSet):
             )
         return policy.visible_returns(self.request.user, queryset)
 
-
-@extend_schema_view(
-    list=extend_schema(summary="Results (one indicator's rating and figures in a return)"),
-    retrieve=extend_schema(summary="A result"),
-)
-class ResultViewSet(PortalReadOnlyViewSet):
-    serializer_class = serializers.ResultSerializer
-    filterset_class = api_filters.ResultFilter
-    ordering_fields = ["indicator__code", "rag", "actual"]
-    ordering = [
-        "return_obj__period__financial_year",
-        "return_obj__period__quarter",
-        "return_obj__provider__code",
-        "indicator__code",
-        "district__name",
-    ]
-
-    def get_queryset(self):
-        queryset = Result.objects.select_related("return_obj__period", "return_obj__provider", "indicator", "district")
-        return policy.visible_results(self.request.user, queryset)
-
     @extend_schema(
         summary="Write a return's results (and submit it)",
         description=(
@@ -308,6 +287,27 @@ class ResultViewSet(PortalReadOnlyViewSet):
         )
 
 
+@extend_schema_view(
+    list=extend_schema(summary="Results (one indicator's rating and figures in a return)"),
+    retrieve=extend_schema(summary="A result"),
+)
+class ResultViewSet(PortalReadOnlyViewSet):
+    serializer_class = serializers.ResultSerializer
+    filterset_class = api_filters.ResultFilter
+    ordering_fields = ["indicator__code", "rag", "actual"]
+    ordering = [
+        "return_obj__period__financial_year",
+        "return_obj__period__quarter",
+        "return_obj__provider__code",
+        "indicator__code",
+        "district__name",
+    ]
+
+    def get_queryset(self):
+        queryset = Result.objects.select_related("return_obj__period", "return_obj__provider", "indicator", "district")
+        return policy.visible_results(self.request.user, queryset)
+
+
 def _refused(detail: str, errors: list[RowError]) -> Response:
     return Response(
         serializers.ReturnResultsRefusedSerializer({"detail": detail, "errors": errors}).data,
@@ -320,18 +320,18 @@ def _body_errors(body: drf_serializers.Serializer, data) -> list[RowError]:
     rows = data.get("results") if isinstance(data, dict) else None
     errors = []
     for name, problem in body.errors.items():
-        if name == "results" and isinstance(problem, list) and any(isinstance(item, dict) for item in problem):
-            for position, row_problems in enumerate(problem):
+        # A bad row comes back as {position: {field: [messages]}} (or a list of such, older DRF).
+        per_row = dict(enumerate(problem)) if isinstance(problem, list) else problem
+        if name == "results" and isinstance(per_row, dict) and all(isinstance(k, int) for k in per_row):
+            for position, row_problems in per_row.items():
                 given = rows[position] if isinstance(rows, list) and isinstance(rows[position], dict) else {}
+                indicator = given.get("indicator") if isinstance(given.get("indicator"), str) else None
+                district = given.get("district") if isinstance(given.get("district"), str) else None
                 for field, messages in (row_problems or {}).items():
-                    indicator = given.get("indicator") if isinstance(given.get("indicator"), str) else None
-                    district = given.get("district") if isinstance(given.get("district"), str) else None
                     errors.extend(RowError(position, indicator, district, field, str(m)) for m in messages)
             continue
-        if isinstance(problem, dict):  # "results" that is not a list
-            messages = [m for inner in problem.values() for m in inner]
-        else:
-            messages = problem if isinstance(problem, list) else [problem]
+        # A dict here is "results" that is not a list: {"non_field_errors": [...]}.
+        messages = [m for inner in problem.values() for m in inner] if isinstance(problem, dict) else problem
         errors.extend(RowError(None, None, None, name, str(m)) for m in messages)
     return errors
 
