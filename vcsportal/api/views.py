@@ -13,6 +13,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiRespo
 from rest_framework import filters, permissions, routers, status, viewsets
 from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
+from rest_framework.exceptions import ParseError
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -206,6 +207,7 @@ class ReturnViewSet(PortalReadOnlyViewSet):
                 description="Bad rows (each named by position, indicator and district) or a malformed body.",
             ),
             403: OpenApiResponse(description="This user may not write this return's results."),
+            415: OpenApiResponse(description="The body is not sent as application/json."),
             409: OpenApiResponse(
                 serializers.ReturnConflictSerializer,
                 description="The return changed since `version` (what changed is listed), or its status or its "
@@ -243,9 +245,16 @@ class ReturnViewSet(PortalReadOnlyViewSet):
         return_obj = self.get_object()
         if not may_write_results(request.user, return_obj):
             raise ApiPermissionDenied(f"You may not change the results of {return_obj}.")
-        body = serializers.ReturnResultsWriteSerializer(data=request.data)
+        try:
+            data = request.data
+        except ParseError as error:
+            return _refused(
+                "The request body is not JSON: nothing was saved.",
+                [RowError(None, None, None, "body", str(error.detail))],
+            )
+        body = serializers.ReturnResultsWriteSerializer(data=data)
         if not body.is_valid():
-            return _refused("The request body is not valid: nothing was saved.", _body_errors(body, request.data))
+            return _refused("The request body is not valid: nothing was saved.", _body_errors(body, data))
         data = body.validated_data
         try:
             written = return_results_write(
