@@ -3,6 +3,7 @@ reader and services as the CSV import, with the same refusals; and a return subm
 identical, row for row and history entry for history entry, to the same return submitted by CSV import."""
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 
@@ -122,6 +123,7 @@ def submitted_on_a_fresh_state(return_obj, submit) -> dict:
         submit()
         taken = snapshot(return_obj, since)
         transaction.set_rollback(True)
+    return_obj.refresh_from_db()
     return taken
 
 
@@ -178,6 +180,40 @@ def test_a_return_submitted_through_the_api_is_identical_to_the_csv_import(vasl_
     assert rows["LOC-4"]["not_reported_reason"] == "other"
     assert rows["LOC-4"]["not_reported_other"] == "Worker on leave all quarter"
     assert rows["LOC-5"]["rag"] == "red"
+
+
+def test_a_hubs_own_api_submission_matches_the_import_command(vasl_q3, token_client, tmp_path):
+    """The provider's own path (the form's permission) against ``import_returns --submit`` run by an operator:
+    the same rows and the same history, apart from who (the hub's user; the command's operator is nobody)
+    and the save step's reason, which names its channel."""
+    csv_file = tmp_path / "vasl.csv"
+    csv_file.write_text(COMPLETE_CSV, encoding="utf-8")
+
+    def by_command():
+        call_command("import_returns", str(csv_file), "--submit", stdout=None)
+
+    def by_api():
+        response = token_client("vasl.hub").post(
+            url(vasl_q3), {"version": vasl_q3.version, "submit": True, "results": COMPLETE_ROWS}, format="json"
+        )
+        assert response.status_code == 200, response.content
+
+    command = submitted_on_a_fresh_state(vasl_q3, by_command)
+    api = submitted_on_a_fresh_state(vasl_q3, by_api)
+    hub = User.objects.get(username="vasl.hub")
+    assert api["rows"] == command["rows"]
+    assert {e["user"] for e in command["return_history"] + command["result_history"]} == {None}
+    assert {e["user"] for e in api["return_history"] + api["result_history"]} == {"vasl.hub"}
+    assert api["return"]["updated_by_id"] == hub.pk
+    for taken in (command, api):
+        taken["return"].pop("updated_by_id")
+        for entry in taken["return_history"] + taken["result_history"]:
+            entry["user"] = None
+            entry["reason"] = {"API import": "CSV import"}.get(entry["reason"], entry["reason"])
+            entry["values"].pop("updated_by_id", None)
+            if entry["changed"]:
+                entry["changed"] = [name for name in entry["changed"] if name != "updated_by"]
+    assert api == command
 
 
 def test_a_hub_saves_its_own_draft(vasl_q3, token_client):
