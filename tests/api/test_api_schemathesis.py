@@ -149,7 +149,7 @@ def vasl_draft(db):
 
 @pytest.mark.django_db
 @write_schema.parametrize()
-@FUZZ_SETTINGS
+@settings(FUZZ_SETTINGS, max_examples=12)
 def test_a_hub_writing_its_own_draft_gets_documented_answers(case, hub_headers, vasl_draft):
     """Generated bodies against the hub's own open draft, so they reach the row reader and the services:
     any body is saved (200), refused with named rows (400) or refused as stale or no longer a draft (409)."""
