@@ -613,6 +613,41 @@ def indicator_providers(indicator: Indicator) -> QuerySet:
 # --- the summary the command prints -------------------------------------------------------------------------
 
 
+def pmf_summary_filters(
+    *, period: str, provider_kind: str = "", compare_to: str = "", draft_providers: QuerySet | None = None
+) -> DashboardFilters:
+    """The filters ``pmf_summary`` (the command and the API's summary) asks for, read from its options as
+    written: ``period`` like ``2010/11 Q2``, ``provider_kind`` comma-separated (``hub,lrc``), an optional
+    earlier ``compare_to`` period. Raises a ValidationError keyed by option name (period, compare_to,
+    provider_kind; in that order) saying what would be accepted. ``draft_providers`` is decided by the
+    caller: the command's operator sees every draft, the API asks ``vcsportal.permissions``."""
+    errors: dict[str, str] = {}
+    periods: dict[str, ReportingPeriod | None] = {"period": None, "compare_to": None}
+    for name, label in (("period", period), ("compare_to", compare_to)):
+        if name == "compare_to" and not (label or "").strip():
+            continue
+        try:
+            periods[name] = period_by_label(label or "")
+        except ValidationError as error:
+            errors[name] = " ".join(error.messages)
+    if periods["period"] and periods["compare_to"] and not is_before(periods["compare_to"], periods["period"]):
+        errors["compare_to"] = f"choose a period before {periods['period'].label} to compare with"
+    kinds = tuple(kind.strip() for kind in (provider_kind or "").split(",") if kind.strip())
+    unknown = sorted(set(kinds) - set(Organisation.Kind.values))
+    if unknown:
+        errors["provider_kind"] = (
+            f"{', '.join(unknown)} is not a kind of provider; use cio, hub or lrc, comma-separated"
+        )
+    if errors:
+        raise ValidationError({name: [message] for name, message in errors.items()})
+    return DashboardFilters(
+        period=periods["period"],
+        compare_to=periods["compare_to"],
+        provider_kinds=kinds,
+        draft_providers=draft_providers,
+    )
+
+
 def pmf_summary(filters: DashboardFilters) -> dict:
     """The shape ``pmf_summary`` prints: period, number of indicators, totals, per provider and (with a
     comparison period) the change."""

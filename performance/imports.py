@@ -15,7 +15,7 @@ from django.db import transaction
 
 from contracts.models import Organisation
 from districts.models import District
-from performance.models import NotReportedReason, Rag, Return
+from performance.models import Indicator, NotReportedReason, Rag, Result, Return
 from performance.rag import ResultEntry
 from performance.selectors import indicators_by_code, period_label_parse
 from performance.services import ReturnRefused, ReturnRowsInvalid, return_save, return_submit
@@ -34,6 +34,9 @@ FIELD_COLUMN = {
     "evidence_url": "narrative",
     "indicator": "indicator",
 }
+
+#: The reason the import's saves record in each row's history.
+IMPORT_REASON = "CSV import"
 
 
 @dataclass
@@ -73,21 +76,91 @@ class _RollBack(Exception):
     """Raised inside the import's transaction to undo it (a bad file or a dry run)."""
 
 
-def _number(text: str, line: int, column: str, problems: list) -> Decimal | None:
-    text = text.strip().replace(",", "") if text else ""
+def number_read(text) -> tuple[Decimal | None, str]:
+    """A figure written as text (``42``, ``12.5``, ``3,085``) as a Decimal, or the message saying why it is
+    not one. Blank is None, with no message."""
+    text = str(text).strip().replace(",", "") if text not in (None, "") else ""
     if not text:
-        return None
+        return None, ""
     try:
         value = Decimal(text)
     except InvalidOperation:
-        problems.append(ImportProblem(line, column, f"“{text}” is not a number: write it like 42 or 12.5"))
-        return None
+        return None, f"“{text}” is not a number: write it like 42 or 12.5"
     if not value.is_finite() or abs(value) >= Decimal("1e12") or value != value.quantize(Decimal("0.01")):
+        return None, f"“{text}” is not a usable number: at most 12 digits and 2 decimal places"
+    return value, ""
+
+
+@dataclass
+class ResultRow:
+    """One row read from the CSV file or the API's JSON: which result it is and what it gives."""
+
+    indicator: Indicator
+    district: District | None
+    entry: ResultEntry
+
+    @property
+    def key(self) -> tuple[int, int | None]:
+        return (self.indicator.pk, self.district.pk if self.district else None)
+
+
+#: Longest text a column may hold where it is stored in a bounded field.
+_LONGEST = {"reason": Result._meta.get_field("not_reported_other").max_length}
+_LONGEST_URL = Result._meta.get_field("evidence_url").max_length
+
+
+def result_row_read(
+    cells: dict, *, indicators: dict[str, Indicator], districts: dict[str, District]
+) -> tuple[ResultRow | None, list[tuple[str, str]]]:
+    """Read one row's cells, named by the CSV's columns (indicator, district, rag, actual, target, reason,
+    narrative; the API may add evidence_url), into the entry the services take. Returns the row, or None
+    and each problem as (column, message) saying what would be accepted. The CSV import and the API both
+    read rows here, so they accept and refuse the same things in the same words; the rules that need the
+    return (targets, ratings against figures, completeness) are the services'."""
+    problems: list[tuple[str, str]] = []
+    code = cells.get("indicator") or ""
+    slug = cells.get("district") or ""
+    indicator = indicators.get(code)
+    district = districts.get(slug) if slug else None
+    if indicator is None:
+        problems.append(("indicator", f"unknown indicator code “{code}”"))
+    if slug and district is None:
+        problems.append(("district", f"unknown district “{slug}”: use a slug like blaby"))
+    rag = cells.get("rag") or ""
+    if rag and rag not in Rag.values:
+        problems.append(("rag", f"“{rag}” is not a rating: use red, amber, green or not_reported"))
+    figures = {}
+    for column in ("actual", "target"):
+        figures[column], message = number_read(cells.get(column))
+        if message:
+            problems.append((column, message))
+    reason = cells.get("reason") or ""
+    if rag == Rag.NOT_REPORTED and len(reason) > _LONGEST["reason"]:
+        problems.append(("reason", f"the reason is {len(reason)} characters long: at most {_LONGEST['reason']}"))
+    evidence_url = cells.get("evidence_url") or ""
+    if len(evidence_url) > _LONGEST_URL:
         problems.append(
-            ImportProblem(line, column, f"“{text}” is not a usable number: at most 12 digits and 2 decimal places")
+            ("evidence_url", f"the evidence link is {len(evidence_url)} characters long: at most {_LONGEST_URL}")
         )
-        return None
-    return value
+    if problems:
+        return None, problems
+
+    entry = ResultEntry(
+        rag=rag,
+        actual=figures["actual"],
+        target=figures["target"],
+        narrative=cells.get("narrative") or "",
+        evidence_url=evidence_url,
+    )
+    if rag == Rag.NOT_REPORTED:
+        if reason in NotReportedReason.values and reason != NotReportedReason.OTHER:
+            entry.not_reported_reason = reason
+        elif reason:
+            entry.not_reported_reason = NotReportedReason.OTHER
+            entry.not_reported_other = reason
+    else:
+        entry.rag_override_reason = reason
+    return ResultRow(indicator=indicator, district=district, entry=entry), []
 
 
 def returns_import(*, data: bytes, user=None, dry_run: bool = False, submit: bool = False) -> ImportReport:
@@ -177,27 +250,14 @@ def _import(data: bytes, *, user, submit: bool, report: ImportReport):
 
         year, quarter = period_label_parse(cells["period"])
         provider = providers.get(cells["provider"])
-        indicator = indicators.get(cells["indicator"])
-        district = districts.get(cells["district"]) if cells["district"] else None
         if year is None:
             problems.append(
                 ImportProblem(line, "period", f"“{cells['period']}” is not a period: write it like 2010/11 Q2")
             )
         if provider is None:
             problems.append(ImportProblem(line, "provider", f"unknown provider code “{cells['provider']}”"))
-        if indicator is None:
-            problems.append(ImportProblem(line, "indicator", f"unknown indicator code “{cells['indicator']}”"))
-        if cells["district"] and district is None:
-            problems.append(
-                ImportProblem(line, "district", f"unknown district “{cells['district']}”: use a slug like blaby")
-            )
-        rag = cells["rag"]
-        if rag and rag not in Rag.values:
-            problems.append(
-                ImportProblem(line, "rag", f"“{rag}” is not a rating: use red, amber, green or not_reported")
-            )
-        actual = _number(cells["actual"], line, "actual", problems)
-        target = _number(cells["target"], line, "target", problems)
+        row, row_problems = result_row_read(cells, indicators=indicators, districts=districts)
+        problems.extend(ImportProblem(line, column, message) for column, message in row_problems)
 
         return_obj = None
         if year is not None and provider is not None:
@@ -235,32 +295,22 @@ def _import(data: bytes, *, user, submit: bool, report: ImportReport):
         if len(problems) > before:
             continue
 
-        row_key = (return_obj.pk, indicator.pk, district.pk if district else None)
+        row_key = (return_obj.pk, *row.key)
         if row_key in seen:
             problems.append(
                 ImportProblem(
                     line,
                     "indicator",
-                    f"duplicate row: line {seen[row_key]} already gives {return_obj} {indicator.code}"
-                    + (f" in {district.slug}" if district else ""),
+                    f"duplicate row: line {seen[row_key]} already gives {return_obj} {row.indicator.code}"
+                    + (f" in {row.district.slug}" if row.district else ""),
                 )
             )
             continue
         seen[row_key] = line
 
-        reason = cells["reason"]
-        entry = ResultEntry(rag=rag, actual=actual, target=target, narrative=cells["narrative"])
-        if rag == Rag.NOT_REPORTED:
-            if reason in NotReportedReason.values and reason != NotReportedReason.OTHER:
-                entry.not_reported_reason = reason
-            elif reason:
-                entry.not_reported_reason = NotReportedReason.OTHER
-                entry.not_reported_other = reason
-        else:
-            entry.rag_override_reason = reason
         batch = batches.setdefault(return_obj.pk, {"return": return_obj, "entries": {}, "lines": {}})
-        batch["entries"][row_key[1:]] = entry
-        batch["lines"][row_key[1:]] = line
+        batch["entries"][row.key] = row.entry
+        batch["lines"][row.key] = line
 
     if problems:
         return
@@ -269,7 +319,7 @@ def _import(data: bytes, *, user, submit: bool, report: ImportReport):
         first_line = min(lines.values())
         try:
             saved = return_save(
-                return_obj=return_obj, user=user, entries=batch["entries"], reason="CSV import", by_import=True
+                return_obj=return_obj, user=user, entries=batch["entries"], reason=IMPORT_REASON, by_import=True
             )
         except ReturnRowsInvalid as error:
             _row_problems(error.errors, lines, first_line, problems)

@@ -63,6 +63,18 @@ NAVIGATION: list[Link] = [
         "portal.view_disputes",
     ),
     Link(
+        "opendata:giving360",
+        "Open data",
+        "The grants in the 360Giving Data Standard, to download.",
+        "portal.view_contracts",
+    ),
+    Link(
+        "api_token",
+        "API token",
+        "Your personal token for the portal's API.",
+        "portal.view_dashboard",
+    ),
+    Link(
         "contracts:my_subcontract",
         "Our sub-contract",
         "Your organisation's sub-contract: term, value and variations.",

@@ -227,8 +227,9 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": f"{PORTAL_NAME} API",
     "DESCRIPTION": (
-        "Read-only JSON API for funders' analysts: districts, funders, providers, contracts, sub-contracts, "
-        "allocations, contributions, periods, indicators, returns and results. Every request needs a token "
+        "JSON API for funders' analysts and providers' systems: districts, funders, providers, contracts, "
+        "sub-contracts, allocations, contributions, periods, indicators, returns and results, the dashboard "
+        "summary, and one write: a return's results. Every request needs a token "
         "(`Authorization: Token <key>`) or a signed-in session; each user reads what the portal's pages show "
         "them. Money is a string of pounds and pence; lists are paginated and stably ordered."
     ),

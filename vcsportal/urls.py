@@ -25,5 +25,6 @@ urlpatterns = [
     path("", include("performance.urls")),
     path("open-data/", include((giving360_urlpatterns, "opendata"))),
     path("api/", include("vcsportal.api.urls")),
+    path("account/api-token/", views.ApiTokenView.as_view(), name="api_token"),
     path("admin/", admin.site.urls),
 ]

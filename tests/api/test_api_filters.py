@@ -106,3 +106,11 @@ def test_the_schema_is_openapi_3_and_answers_a_token(token_client):
     schema = response.json()
     assert schema["openapi"].startswith("3.")
     assert "/api/results/" in schema["paths"]
+
+
+def test_a_percent_sign_in_a_filter_is_a_400_that_quotes_it(funder_client):
+    """DRF formats filter messages with ``%``: what was typed must not be taken for a format string."""
+    for path, query in (("/api/contributions/", {"financial_year": "%s/%d"}), ("/api/results/", {"period": "%s Q%"})):
+        response = funder_client.get(path, query)
+        assert response.status_code == 400, response.content
+        assert "%s" in " ".join(next(iter(response.json().values())))

@@ -2,7 +2,9 @@
 requests per operation, through the real WSGI application and the test database. Checks: no 5xx, status
 codes, content types and bodies as documented. Two more runs prove that denied requests stay denied
 whatever the parameters: with a hub's token (no contract money, no other provider's returns) and with
-no credentials at all (always 401)."""
+no credentials at all (always 401). The one write operation (a return's results) is fuzzed as a funder
+(always 403), as a hub writing bodies into its own draft (never a 5xx; every answer as documented) and
+with no credentials (401)."""
 
 import json
 
@@ -22,9 +24,11 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
+from performance.models import Return
 from vcsportal.models import User
 
 MAX_EXAMPLES = 20
+WRITE_PATH = "/api/returns/{id}/results/"
 MONEY_PATHS = ("/api/contracts/", "/api/subcontracts/", "/api/allocations/", "/api/contributions/")
 FUZZ_SETTINGS = settings(
     max_examples=MAX_EXAMPLES,
@@ -96,10 +100,13 @@ def test_every_operation_answers_as_documented(case, funder_headers):
         ],
         headers=funder_headers,
     )
-    if case.method.upper() == "GET":
+    if case.operation.path == WRITE_PATH and case.method.upper() == "POST":
+        # Funders read but never write: refused by role, whatever the id or the body.
+        assert response.status_code == 403, response.text
+    elif case.method.upper() == "GET":
         assert response.status_code in (200, 400, 404), response.text
     else:
-        # schemathesis also tries methods the API does not offer: it is read-only.
+        # schemathesis also tries methods the API does not offer: everything else is read-only.
         assert response.status_code == 405, response.text
 
 
@@ -113,6 +120,9 @@ def test_denied_requests_stay_denied_for_a_hub(case, hub_headers):
     if path.startswith(MONEY_PATHS):
         # Refused before anything else is looked at: no parameter, id or method gets past it.
         assert response.status_code == 403, (path, response.text)
+    elif path == WRITE_PATH and case.method.upper() == "POST":
+        # A guessed id is another provider's return (404) or its own (then the body decides).
+        assert response.status_code in (200, 400, 404, 409), (path, response.text)
     elif case.method.upper() != "GET":
         assert response.status_code == 405, (path, response.text)
     elif response.status_code == 200 and path.startswith(("/api/returns/", "/api/results/")):
@@ -127,3 +137,27 @@ def test_denied_requests_stay_denied_for_a_hub(case, hub_headers):
 def test_anonymous_requests_are_always_refused(case):
     response = case.call()
     assert response.status_code == 401, (case.operation.path, response.text)
+
+
+write_schema = _load_schema("examples", "fuzzing").include(path=WRITE_PATH, method="POST")
+
+
+@pytest.fixture
+def vasl_draft(db):
+    return Return.objects.get(provider__code="VASL", period__financial_year=2010, period__quarter=3)
+
+
+@pytest.mark.django_db
+@write_schema.parametrize()
+@settings(FUZZ_SETTINGS, max_examples=12)
+def test_a_hub_writing_its_own_draft_gets_documented_answers(case, hub_headers, vasl_draft):
+    """Generated bodies against the hub's own open draft, so they reach the row reader and the services:
+    any body is saved (200), refused with named rows (400) or refused as stale or no longer a draft (409)."""
+    case.path_parameters = {"id": vasl_draft.pk}
+    response = case.call(headers=hub_headers)
+    case.validate_response(
+        response,
+        checks=[not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance],
+        headers=hub_headers,
+    )
+    assert response.status_code in (200, 400, 409), response.text

@@ -24,7 +24,9 @@ class PeriodLabelFormField(forms.CharField):
             return None
         match = _PERIOD.match(value)
         if not match:
-            raise ValidationError(f"“{value}” is not a period: write it like 2010/11 Q2")
+            # The value goes in as a parameter: DRF formats the message with ``%``, so a "%" typed in the
+            # query string must not reach the format string.
+            raise ValidationError("“%(value)s” is not a period: write it like 2010/11 Q2", params={"value": value})
         return parse_financial_year(match.group(1)), int(match.group(2))
 
 
@@ -33,7 +35,11 @@ class FinancialYearFormField(forms.CharField):
         value = super().clean(value)
         if value in (None, ""):
             return None
-        return parse_financial_year(value)
+        try:
+            return parse_financial_year(value)
+        except ValidationError as error:
+            # The message quotes what was typed: escape it, as DRF formats the message with ``%``.
+            raise ValidationError([message.replace("%", "%%") for message in error.messages]) from error
 
 
 @extend_schema_field({"type": "string", "pattern": r"^\d{4}/\d{2} Q[1-4]$", "example": "2010/11 Q2"})

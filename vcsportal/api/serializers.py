@@ -182,3 +182,135 @@ class ReturnDetailSerializer(ReturnSerializer):
 
     class Meta(ReturnSerializer.Meta):
         fields = [*ReturnSerializer.Meta.fields, "results"]
+
+
+# The dashboard summary: the shape ``pmf_summary --format json`` prints ------------------------------------
+
+
+class RagCountsSerializer(serializers.Serializer):
+    red = serializers.IntegerField()
+    amber = serializers.IntegerField()
+    green = serializers.IntegerField()
+    not_reported = serializers.IntegerField()
+
+
+class SummaryProviderSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    kind = serializers.CharField(help_text="cio, hub or lrc")
+    red = serializers.IntegerField()
+    amber = serializers.IntegerField()
+    green = serializers.IntegerField()
+    not_reported = serializers.IntegerField()
+
+
+class SummaryChangeSerializer(serializers.Serializer):
+    compare_to = serializers.CharField(help_text="The earlier period, like 2009/10 Q3.")
+    improved = serializers.IntegerField()
+    steady = serializers.IntegerField()
+    declined = serializers.IntegerField()
+    declined_indicators = serializers.ListField(child=serializers.CharField(), help_text="Codes, like VAL-28.")
+    newly_reported = serializers.IntegerField()
+    no_longer_reported = serializers.IntegerField()
+    still_not_reported = serializers.IntegerField()
+
+
+class SummarySerializer(serializers.Serializer):
+    """Documents the summary; the body itself is ``performance.dashboard.pmf_summary``'s dict, unchanged."""
+
+    period = serializers.CharField(help_text="Like 2010/11 Q2.")
+    indicators = serializers.IntegerField(help_text="Result rows counted (every rating and not reported).")
+    totals = RagCountsSerializer()
+    providers = SummaryProviderSerializer(many=True)
+    change = SummaryChangeSerializer(required=False, help_text="Only with compare_to.")
+
+
+# Writing a return's results ------------------------------------------------------------------------------
+
+_TEXT = {"required": False, "allow_blank": True, "allow_null": True, "trim_whitespace": False}
+
+
+class ResultRowWriteSerializer(serializers.Serializer):
+    """One result row, named like the CSV import's columns; the values are checked by the same reader
+    (``performance.imports.result_row_read``), so only their JSON types are checked here."""
+
+    indicator = serializers.CharField(help_text="Indicator code, like LOC-1 or VAL-02.")
+    district = serializers.CharField(
+        **_TEXT, help_text="District slug (like harborough) for rows reported per district; null otherwise."
+    )
+    rag = serializers.CharField(
+        **_TEXT,
+        help_text="red, amber, green or not_reported; blank on a quantitative indicator takes the rating its "
+        "figures give.",
+    )
+    actual = serializers.CharField(**_TEXT, help_text="A number written like 42 or 12.5 (JSON numbers too).")
+    target = serializers.CharField(
+        **_TEXT, help_text="A number; blank or null takes the target from the targets table."
+    )
+    reason = serializers.CharField(
+        **_TEXT,
+        help_text="For not_reported: no_target_set, not_applicable, data_not_yet_available or any other text; "
+        "otherwise why the rating differs from the one the figures give.",
+    )
+    narrative = serializers.CharField(**_TEXT)
+    evidence_url = serializers.CharField(**_TEXT, help_text="A web address starting https://")
+
+
+class ReturnResultsWriteSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="The return's version you read (GET /api/returns/{id}/). A newer one on the server is a 409.",
+    )
+    submit = serializers.BooleanField(
+        default=False, help_text="Submit the return after saving (every row must then be complete)."
+    )
+    results = ResultRowWriteSerializer(many=True, help_text="The rows to save; rows not named are left as they are.")
+
+
+class ReturnResultsWrittenSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The return.")
+    status = serializers.ChoiceField(choices=Return.Status.choices)
+    version = serializers.IntegerField(help_text="The return's version now: send it with the next write.")
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    submitted = serializers.BooleanField()
+
+
+class RowErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(
+        allow_null=True,
+        help_text="Position in ``results`` (from 0); null for a row the return owes but the "
+        "request did not give, or for the request as a whole.",
+    )
+    indicator = serializers.CharField(allow_null=True)
+    district = serializers.CharField(allow_null=True)
+    field = serializers.CharField(help_text="The field at fault, named as in the request.")
+    message = serializers.CharField(help_text="What is wrong and what would be accepted.")
+
+
+class ReturnResultsRefusedSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    errors = RowErrorSerializer(many=True)
+
+
+class FieldChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    old = serializers.CharField(allow_null=True)
+    new = serializers.CharField(allow_null=True)
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    when = serializers.DateTimeField()
+    who = serializers.CharField()
+    what = serializers.CharField(help_text="Return, or the row's indicator code (and district).")
+    why = serializers.CharField()
+    changes = FieldChangeSerializer(many=True)
+
+
+class ReturnConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    current_version = serializers.IntegerField()
+    changes = HistoryEntrySerializer(
+        many=True, help_text="For a stale version: what changed since that version, newest first."
+    )

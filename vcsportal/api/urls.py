@@ -36,5 +36,6 @@ urlpatterns = [
         login_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html")),
         name="docs",
     ),
+    path("summary/", views.SummaryView.as_view(), name="summary"),
     path("", include(router.urls)),
 ]

@@ -24,29 +24,18 @@ class Command(BaseCommand):
             help="Count draft and sent-back returns too (they are not by default).",
         )
 
-    def _period(self, option: str, label: str):
-        try:
-            return dashboard.period_by_label(label)
-        except ValidationError as error:
-            raise CommandError(f"{option}: {' '.join(error.messages)}") from error
-
     def handle(self, *args, **options):
-        period = self._period("--period", options["period"])
-        compare_to = self._period("--compare-to", options["compare_to"]) if options["compare_to"] else None
-        if compare_to is not None and not dashboard.is_before(compare_to, period):
-            raise CommandError(f"--compare-to: choose a period before {period.label} to compare with")
-        kinds = tuple(kind.strip() for kind in options["provider_kind"].split(",") if kind.strip())
-        unknown = sorted(set(kinds) - set(Organisation.Kind.values))
-        if unknown:
-            raise CommandError(
-                f"--provider-kind: {', '.join(unknown)} is not a kind of provider; use cio, hub or lrc, comma-separated"
+        try:
+            filters = dashboard.pmf_summary_filters(
+                period=options["period"],
+                provider_kind=options["provider_kind"],
+                compare_to=options["compare_to"],
+                draft_providers=Organisation.objects.all() if options["include_drafts"] else None,
             )
-        filters = dashboard.DashboardFilters(
-            period=period,
-            compare_to=compare_to,
-            provider_kinds=kinds,
-            draft_providers=Organisation.objects.all() if options["include_drafts"] else None,
-        )
+        except ValidationError as error:
+            # One option at a time, the first in the order they are read: --period, --compare-to, --provider-kind.
+            name, messages = next(iter(error.message_dict.items()))
+            raise CommandError(f"--{name.replace('_', '-')}: {' '.join(messages)}") from error
         summary = dashboard.pmf_summary(filters)
         if options["format"] == "json":
             self.stdout.write(json.dumps(summary, indent=2))
