@@ -481,3 +481,38 @@ def test_every_url_answers_each_role_without_a_server_error_and_as_expected(role
         if expected is not None and status != expected:
             wrong.append(f"{url} ({endpoint.name}) answered {status}, expected {expected}")
     assert not wrong, f"as {role}:\n" + "\n".join(wrong)
+
+
+#: Where a signed-in person's empty POST is answered by a form asking again (status 200 or 400), by role:
+#: everyone's own password; the peer member's hearing and decision forms.
+POST_FORMS = {
+    "funder.reviewer": {"password_change"},
+    "peer.reviewer": {"password_change", "contracts:dispute_hearing", "contracts:dispute_decide"},
+}
+#: Signing in or out by POST is what those pages are for (they change the session, not the data).
+POST_SESSION = {"login", "logout", "admin:login", "admin:logout"}
+
+
+@pytest.mark.parametrize("role", sorted(POST_FORMS))
+def test_readers_change_nothing_by_posting_to_any_url(role, unchanged):
+    """A funder reads everything and writes nothing; the peer member writes only hearings and decisions.
+    A POST to every URL (admin pages included) is refused (403, 404 or 405, or the admin's login) or, on
+    their own forms, answered with the form again, and the database is exactly as it was."""
+    client = _client_for(role)
+    client.raise_request_exception = False
+    wrong = []
+    with unchanged():
+        for endpoint in url_endpoints():
+            if endpoint.name in POST_SESSION:
+                continue
+            url = concrete_url(endpoint)
+            status = client.post(url, {}).status_code
+            if endpoint.name in POST_FORMS[role]:
+                allowed = {200, 400}
+            elif (endpoint.name or "").startswith("admin:") or endpoint.name is None:
+                allowed = {302, 403, 404, 405}  # not staff: the admin sends them to its login
+            else:
+                allowed = {403, 404, 405}
+            if status not in allowed:
+                wrong.append(f"POST {url} ({endpoint.name}) answered {status}, expected one of {sorted(allowed)}")
+    assert not wrong, f"as {role}:\n" + "\n".join(wrong)
