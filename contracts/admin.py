@@ -77,6 +77,9 @@ class ContractAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="Reconciliation (contributions / stated total / allocated)")
     def reconciliation(self, contract):
+        if contract.pk is None:
+            # The add page: a contract not yet saved has no term and no money to reconcile.
+            return "–"
         lines = []
         for year in range(contract.start_year, contract.end_year + 1):
             contributions = contract.contributions_total(year)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
 from performance.models import Indicator, NotReportedReason, Rag, Result, Validation
-from performance.rag import ResultEntry, result_entry_errors, row_label
+from performance.rag import TEXT_FIELDS, ResultEntry, result_entry_errors, row_label
 from performance.selectors import TargetFound, period_label_parse
 
 WIDGET_CLASS = {
@@ -74,6 +74,24 @@ class ResultRowForm(forms.Form):
         self.fields["actual"].error_messages["max_decimal_places"] = (
             f"{self.label}: enter the actual figure with no more than 2 decimal places"
         )
+        for code in ("max_digits", "max_whole_digits"):
+            self.fields["actual"].error_messages[code] = (
+                f"{self.label}: the actual figure is too large: at most 12 digits before the decimal point"
+            )
+        self.fields["rag"].error_messages["invalid_choice"] = f"{self.label}: choose red, amber, green or not reported"
+        self.fields["not_reported_reason"].error_messages["invalid_choice"] = (
+            f"{self.label}: choose a reason from the list (no target set, not applicable, data not yet available "
+            "or other)"
+        )
+        for name, (what, longest) in TEXT_FIELDS.items():
+            self.fields[name].error_messages["null_characters_not_allowed"] = (
+                f"{self.label}: the {what} holds a control character (code 0x00) that cannot be saved; use "
+                "letters, numbers, punctuation and line breaks only"
+            )
+            if longest is not None:
+                self.fields[name].error_messages["max_length"] = (
+                    f"{self.label}: the {what} must be at most {longest} characters (it has %(show_value)d)"
+                )
         self.fields["rag"].label = f"RAG rating for {short}"
         self.fields["rag_override_reason"].label = f"Why you rate {short} differently from its figures"
         self.fields["not_reported_reason"].label = f"Why {short} is not reported"
@@ -189,4 +207,13 @@ class ReturnImportForm(forms.Form):
             raise forms.ValidationError("The file must be a CSV file (ending .csv)")
         if upload.content_type not in ("text/csv", "application/vnd.ms-excel", "text/plain", "application/csv"):
             raise forms.ValidationError("The file must be a CSV file (text/csv)")
+        # The name and the browser's type are only claims: look at the bytes. A CSV is text, so it holds no NUL
+        # byte (a spreadsheet, a zip, an image or UTF-16 text all do).
+        start = upload.read(limit + 1)
+        upload.seek(0)
+        if start.startswith(b"PK\x03\x04") or b"\x00" in start:
+            raise forms.ValidationError(
+                "The file is not a CSV text file (it holds binary data, such as a spreadsheet saved as .xlsx or "
+                "text saved as UTF-16): save it from your spreadsheet as CSV UTF-8"
+            )
         return upload

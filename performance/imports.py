@@ -198,7 +198,20 @@ def _import(data: bytes, *, user, submit: bool, report: ImportReport):
     text = _decode(data, report)
     if text is None:
         return
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        rows = list(reader)
+    except csv.Error as error:
+        # A field longer than the csv module reads (over 128k characters), or a stray quote.
+        report.problems.append(
+            ImportProblem(
+                reader.line_num,
+                "-",
+                f"the line cannot be read as CSV ({error}); "
+                f"a field may hold at most {csv.field_size_limit():,} characters",
+            )
+        )
+        return
     if not rows or not any(cell.strip() for row in rows for cell in row):
         report.problems.append(
             ImportProblem(1, HEADER[0], f"the file is empty: the first line must be {','.join(HEADER)}")

@@ -5,6 +5,7 @@ with the same words. A check answers with a mapping of field name to message; th
 beside its field (the form) or on its line and column (the import).
 """
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -14,6 +15,18 @@ from django.core.validators import URLValidator
 from performance.models import Indicator, NotReportedReason, Rag
 
 HUNDRED = Decimal("100")
+
+#: Control characters no text of a result may hold: PostgreSQL cannot store NUL, and spreadsheets (the XLSX
+#: exports) refuse the others. Tab, line feed and carriage return are ordinary text.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+#: The typed text of a row: how each is named in a message, and its longest length (None: no limit).
+TEXT_FIELDS = {
+    "rag_override_reason": ("reason for the different rating", None),
+    "not_reported_other": ("other reason it is not reported", 500),
+    "narrative": ("narrative", None),
+    "evidence_url": ("evidence link", 500),
+}
 
 
 def rag_compute(*, actual: Decimal | None, target: Decimal | None, higher_is_better: bool, tolerance_pct) -> str:
@@ -60,7 +73,9 @@ def result_entry_errors(
     - A Q indicator with a target is rated from its figures; a different rating needs a written reason.
     - NAR, X and ONE OFF indicators (and Q ones without a target) are self-rated and need a narrative.
     """
-    errors: dict[str, str] = {}
+    errors = text_errors(entry, label=label)
+    if errors:
+        return errors
     if entry.rag and entry.rag not in Rag.values:
         errors["rag"] = f"{label}: choose red, amber, green or not reported"
         return errors
@@ -104,6 +119,22 @@ def result_entry_errors(
     self_rated = indicator.kind != Indicator.Kind.QUANTITATIVE or target is None
     if self_rated and not entry.narrative.strip():
         errors["narrative"] = f"{label}: write a narrative explaining the rating"
+    return errors
+
+
+def text_errors(entry: ResultEntry, *, label: str) -> dict[str, str]:
+    """Text that cannot be stored or exported: control characters (NUL included) and text over its length."""
+    errors = {}
+    for name, (what, longest) in TEXT_FIELDS.items():
+        text = getattr(entry, name) or ""
+        found = CONTROL_CHARACTERS.search(text)
+        if found:
+            errors[name] = (
+                f"{label}: the {what} holds a control character (code {ord(found.group()):#04x}) that cannot be "
+                "saved; use letters, numbers, punctuation and line breaks only"
+            )
+        elif longest is not None and len(text.strip()) > longest:
+            errors[name] = f"{label}: the {what} must be at most {longest} characters (it has {len(text.strip())})"
     return errors
 
 

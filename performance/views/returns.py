@@ -222,13 +222,16 @@ class ReturnDetailView(View):
 
 
 class ReturnStepView(View):
-    """A reviewer's workflow step on a return (POST only)."""
+    """A reviewer's workflow step on a return (POST only). Whose step it is comes first: someone who may not
+    take it is refused (403) before the form is read, never asked to correct a comment they may not write."""
 
     http_method_names = ["post"]
-    step = ""
+    permission_required = ""
 
     def post(self, request, pk):
         return_obj = _get_return(request, pk)
+        if not request.user.has_perm(self.permission_required, return_obj):
+            raise PermissionDenied
         try:
             done = self.perform(request, return_obj)
         except ReturnRefused as error:
@@ -240,18 +243,24 @@ class ReturnStepView(View):
 
 
 class ReturnAcceptView(ReturnStepView):
+    permission_required = "performance.accept_return"
+
     def perform(self, request, return_obj):
         return_accept(return_obj=return_obj, user=request.user)
         return f"{return_obj} has been accepted."
 
 
 class ReturnSignOffView(ReturnStepView):
+    permission_required = "performance.sign_off_return"
+
     def perform(self, request, return_obj):
         return_sign_off(return_obj=return_obj, user=request.user)
         return f"{return_obj} has been signed off."
 
 
 class ReturnSendBackView(ReturnStepView):
+    permission_required = "performance.send_back_return"
+
     def perform(self, request, return_obj):
         form = CommentForm(data=request.POST, label="Comment for the provider")
         if not form.is_valid():
@@ -261,6 +270,8 @@ class ReturnSendBackView(ReturnStepView):
 
 
 class ReturnReopenView(ReturnStepView):
+    permission_required = "performance.reopen_return"
+
     def perform(self, request, return_obj):
         form = CommentForm(data=request.POST, label="Reason for reopening")
         if not form.is_valid():

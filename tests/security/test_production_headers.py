@@ -129,3 +129,45 @@ def test_signing_out_needs_the_csrf_token_too(demo_password):
     )
     assert client.post(reverse("logout")).status_code == 403
     assert client.get(reverse("home")).status_code == 200  # still signed in
+
+
+#: A sample of every kind of page, app by app: lists, details, forms, dashboards, downloads, the API.
+PAGES_OF_EACH_APP = [
+    ("vasl.hub", "/"),
+    ("vasl.hub", "/accounts/password/"),
+    ("lcc.officer", "/districts/"),
+    ("lcc.officer", "/districts/blaby/"),
+    ("lcc.officer", "/contracts/"),
+    ("lcc.officer", "/contracts/scenarios/"),
+    ("lcc.officer", "/contracts/scenarios/new/"),
+    ("lcc.officer", "/contracts/disputes/"),
+    ("vasl.hub", "/contracts/subcontracts/mine/"),
+    ("vasl.hub", "/returns/"),
+    ("lcc.officer", "/returns/review/"),
+    ("lcc.officer", "/returns/import/"),
+    ("lcc.officer", "/periods/"),
+    ("funder.reviewer", "/dashboard/"),
+    ("funder.reviewer", "/dashboard/export/by-provider.csv"),
+    ("funder.reviewer", "/indicators/LOC-1/"),
+    ("funder.reviewer", "/open-data/360giving/"),
+    ("funder.reviewer", "/api/docs/"),
+    ("funder.reviewer", "/api/districts/"),
+    ("peer.reviewer", "/contracts/"),  # a 403 page
+]
+
+
+@pytest.mark.parametrize("username, url", PAGES_OF_EACH_APP)
+def test_pages_of_every_app_send_the_strict_policy(login, username, url):
+    response = login(username).get(url)
+    assert response.status_code in (200, 302, 403), response.status_code
+    _assert_strict_csp(response)
+
+
+def test_the_return_page_sends_the_strict_policy_and_no_inline_code(login):
+    from performance.models import Return
+
+    own = Return.objects.get(provider__code="VASL", period__financial_year=2010, period__quarter=3)
+    response = login("vasl.hub").get(reverse("performance:return", args=[own.pk]))
+    _assert_strict_csp(response)
+    page = response.content.decode()
+    assert "<script>" not in page and " style=" not in page and "<style" not in page
