@@ -41,10 +41,11 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 #: Chromium's console line for a response with an error status (the document itself or anything it loads).
 FAILED_RESOURCE = re.compile(r"Failed to load resource: the server responded with a status of (\d+)")
 #: Whether the focused element shows where the focus is. It must match :focus-visible and either draw an
-#: outline (a style, a width and a colour that is not transparent) or look different from itself unfocused
-#: (GOV.UK links and buttons keep a transparent outline for forced-colours mode and show focus as a yellow
-#: background and a box-shadow). The unfocused look comes from a copy of the element, without its id and
-#: name so that it changes nothing, set beside it for a moment. Returns what it found, for the message.
+#: outline of the portal's own (a style, a width and a colour that is not transparent; not the browser's
+#: default ring, outline-style "auto", a thin dark line that is lost on the black header) or look different
+#: from itself unfocused (GOV.UK links and buttons keep a transparent outline for forced-colours mode and
+#: show focus as a yellow background and a box-shadow). The unfocused look comes from a copy of the element,
+#: without its id and name so that it changes nothing, set beside it for a moment. Returns what it found.
 FOCUS_INDICATOR_SCRIPT = """() => {
   const element = document.activeElement;
   if (!element || element === document.body) return {element: "body", visible: false};
@@ -69,7 +70,7 @@ FOCUS_INDICATOR_SCRIPT = """() => {
   const unfocused = look(copy);
   copy.remove();
   const transparent = c => c === "transparent" || /rgba\\(.*,\\s*0\\)$/.test(c);
-  const outline = focused.outlineStyle !== "none" && parseFloat(focused.outlineWidth) > 0
+  const outline = !["none", "auto"].includes(focused.outlineStyle) && parseFloat(focused.outlineWidth) > 0
     && !transparent(focused.outlineColor);
   const changed = focused.boxShadow !== unfocused.boxShadow || focused.backgroundColor !== unfocused.backgroundColor;
   const name = (label || element).textContent.trim().slice(0, 60);
