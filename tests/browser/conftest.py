@@ -13,6 +13,7 @@ which relies on the data loaded once per session in tests/conftest.py, finds it 
 import json
 import os
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,49 @@ CHROMIUM_ARGS = [
 #: WCAG 2.2 levels A and AA, as axe-core tags its rules.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 BLOCKING_IMPACTS = {"serious", "critical"}
+#: Chromium's console line for a response with an error status (the document itself or anything it loads).
+FAILED_RESOURCE = re.compile(r"Failed to load resource: the server responded with a status of (\d+)")
+#: Whether the focused element shows where the focus is. It must match :focus-visible and either draw an
+#: outline of the portal's own (a style, a width and a colour that is not transparent; not the browser's
+#: default ring, outline-style "auto", a thin dark line that is lost on the black header) or look different
+#: from itself unfocused (GOV.UK links and buttons keep a transparent outline for forced-colours mode and
+#: show focus as a yellow background and a box-shadow). The unfocused look comes from a copy of the element,
+#: without its id and name so that it changes nothing, set beside it for a moment. Returns what it found.
+FOCUS_INDICATOR_SCRIPT = """() => {
+  const element = document.activeElement;
+  if (!element || element === document.body) return {element: "body", visible: false};
+  const look = e => {
+    const style = getComputedStyle(e);
+    return {outlineStyle: style.outlineStyle, outlineWidth: style.outlineWidth, outlineColor: style.outlineColor,
+            boxShadow: style.boxShadow, backgroundColor: style.backgroundColor};
+  };
+  const label = element.labels && element.labels.length ? element.labels[0] : null;
+  if (/^(checkbox|radio)$/.test(element.type) && label && getComputedStyle(element).opacity === "0") {
+    // GOV.UK hides the real box and draws the focus on its label's box (::before).
+    const box = getComputedStyle(label, "::before").boxShadow;
+    return {element: `input#${element.id} ${label.textContent.trim()}`, focusVisible: element.matches(":focus-visible"),
+            labelBoxShadow: box, visible: element.matches(":focus-visible") && box !== "none"};
+  }
+  const focused = look(element);
+  const copy = element.cloneNode(true);
+  copy.removeAttribute("id");
+  copy.removeAttribute("name");
+  copy.setAttribute("aria-hidden", "true");
+  element.after(copy);
+  const unfocused = look(copy);
+  copy.remove();
+  const transparent = c => c === "transparent" || /rgba\\(.*,\\s*0\\)$/.test(c);
+  const outline = !["none", "auto"].includes(focused.outlineStyle) && parseFloat(focused.outlineWidth) > 0
+    && !transparent(focused.outlineColor);
+  const changed = focused.boxShadow !== unfocused.boxShadow || focused.backgroundColor !== unfocused.backgroundColor;
+  const name = (label || element).textContent.trim().slice(0, 60);
+  return {
+    element: element.tagName.toLowerCase() + (element.id ? "#" + element.id : "") + " " + name,
+    focusVisible: element.matches(":focus-visible"),
+    focused, unfocused, outline, changed,
+    visible: element.matches(":focus-visible") && (outline || changed),
+  };
+}"""
 
 
 def _data_load(django_db_blocker):
@@ -84,6 +128,8 @@ class Journey:
         self.name = name
         self.folder = ARTIFACTS / name
         self.folder.mkdir(parents=True, exist_ok=True)
+        #: (url, status) of pages the journey expected the server to refuse, e.g. a form with errors (400).
+        self.refusals: set[tuple[str, int]] = set()
         for old in self.folder.glob("*"):
             old.unlink()
 
@@ -94,6 +140,26 @@ class Journey:
         response = self.page.goto(self.url(url_name, **kwargs))
         assert response is not None and response.ok, f"{url_name} answered {response and response.status}"
         return response
+
+    @contextmanager
+    def refused(self, status: int):
+        """Wrap the action (a form post) that should bring back a page with this error status: the page is
+        expected, so Chromium's console line about it is not a failure; any other error status still is."""
+        page = self.page
+        with page.expect_response(
+            lambda response: response.request.is_navigation_request() and response.request.frame == page.main_frame
+        ) as answer:
+            yield
+        response = answer.value
+        assert response.status == status, f"{response.url} answered {response.status}, not {status}"
+        self.refusals.add((response.url, status))
+        page.wait_for_load_state()
+
+    def focus(self) -> dict:
+        """The focused element and how its focus shows; fails unless the focus is visible."""
+        found = self.page.evaluate(FOCUS_INDICATOR_SCRIPT)
+        assert found["visible"], f"{self.name}: the focus is not visible on {found}"
+        return found
 
     def sign_in(self, username: str, password: str = DEMO_PASSWORD):
         """Sign in through the login form, as a person would, and land on the home page."""
@@ -134,10 +200,22 @@ def journey(request, browser, live_server, django_db_blocker):
     context.set_default_timeout(10_000)
     page = context.new_page()
     errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    # Console errors include Content-Security-Policy refusals and failed static files.
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append((str(error), "")))
+    # Console errors include Content-Security-Policy refusals, failed static files and error responses.
+    page.on(
+        "console",
+        lambda message: (
+            errors.append((message.text, message.location.get("url", ""))) if message.type == "error" else None
+        ),
+    )
     name = re.sub(r"[^a-z0-9]+", "-", request.node.name.removeprefix("test_").lower()).strip("-")
-    yield Journey(page, live_server.url, name)
+    journey = Journey(page, live_server.url, name)
+    yield journey
     context.close()
-    assert not errors, f"errors in the browser console: {errors}"
+
+    def expected(text, url):
+        failed = FAILED_RESOURCE.match(text)
+        return failed is not None and (url, int(failed.group(1))) in journey.refusals
+
+    unexpected = [f"{text} ({url})" if url else text for text, url in errors if not expected(text, url)]
+    assert not unexpected, f"errors in the browser console: {unexpected}"

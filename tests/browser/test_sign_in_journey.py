@@ -48,16 +48,19 @@ def test_keyboard_only_sign_in(journey):
     keyboard.press("Tab")
     # The first stop is the skip link, and it works.
     assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"
+    journey.focus()
     keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main-content"
     for _ in range(5):
         keyboard.press("Tab")
+        journey.focus()
         if page.evaluate("document.activeElement.id") == "id_username":
             break
     assert page.evaluate("document.activeElement.id") == "id_username", "Tab never reached the username field"
     keyboard.type("val.staff")
     keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "id_password"
+    journey.focus()
     keyboard.type("portal-demo-2011")
     journey.check("01-filled-by-keyboard")
     keyboard.press("Enter")
