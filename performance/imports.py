@@ -15,7 +15,7 @@ from django.db import transaction
 
 from contracts.models import Organisation
 from districts.models import District
-from performance.models import Indicator, NotReportedReason, Rag, Result, Return
+from performance.models import Indicator, NotReportedReason, Rag, Return
 from performance.rag import ResultEntry
 from performance.selectors import indicators_by_code, period_label_parse
 from performance.services import ReturnRefused, ReturnRowsInvalid, return_save, return_submit
@@ -105,8 +105,6 @@ class ResultRow:
 
 
 #: Longest text a column may hold where it is stored in a bounded field.
-_LONGEST = {"reason": Result._meta.get_field("not_reported_other").max_length}
-_LONGEST_URL = Result._meta.get_field("evidence_url").max_length
 
 
 def result_row_read(
@@ -135,13 +133,7 @@ def result_row_read(
         if message:
             problems.append((column, message))
     reason = cells.get("reason") or ""
-    if rag == Rag.NOT_REPORTED and len(reason) > _LONGEST["reason"]:
-        problems.append(("reason", f"the reason is {len(reason)} characters long: at most {_LONGEST['reason']}"))
     evidence_url = cells.get("evidence_url") or ""
-    if len(evidence_url) > _LONGEST_URL:
-        problems.append(
-            ("evidence_url", f"the evidence link is {len(evidence_url)} characters long: at most {_LONGEST_URL}")
-        )
     if problems:
         return None, problems
 

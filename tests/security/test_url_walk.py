@@ -161,6 +161,11 @@ EXPECTED_STATUS: dict[str, dict[str, int]] = {
     "api:return-detail": everyone(404, **DRAFT_READERS),
     "api:result-list": everyone(200),
     "api:result-detail": everyone(404, **DRAFT_READERS),
+    # The dashboard summary reads as the dashboard page does; the results write is POST only.
+    "api:summary": everyone(200),
+    "api:return-results": everyone(405),
+    # Everyone manages their own API token.
+    "api_token": everyone(200),
 }
 
 #: Server errors this walk found in code this branch does not own, each with its cause. The walk insists they
@@ -195,6 +200,7 @@ VIEW_MODELS = {
     "contracts:dispute_decide": "contracts.Dispute",
     "api:allocation-detail": "contracts.Allocation",
     "api:contribution-detail": "contracts.Contribution",
+    "api:return-results": "performance.Return",
 }
 
 
@@ -259,12 +265,16 @@ SAMPLE_OBJECTS = {
     "performance:return_validate": lambda: _vasl_draft().pk,
     "performance:period_lock": lambda: _vasl_draft().period_id,
     "api:return-detail": lambda: _vasl_draft().pk,
+    "api:return-results": lambda: _vasl_draft().pk,
     "api:result-detail": lambda: Result.objects.filter(return_obj=_vasl_draft()).order_by("pk").first().pk,
     "contracts:subcontract": lambda: SubContract.objects.get(provider__code="VASL").pk,
     "contracts:subcontract_vary": lambda: SubContract.objects.get(provider__code="VASL").pk,
     "contracts:subcontract_end": lambda: SubContract.objects.get(provider__code="VASL").pk,
     "api:subcontract-detail": lambda: SubContract.objects.get(provider__code="VASL").pk,
 }
+
+#: Query strings for views whose documented parameters are required (without them they answer 400).
+SAMPLE_QUERIES = {"api:summary": "?period=2010%2F11+Q2"}
 
 #: Codes by url name (a funder's code, a provider's, an indicator's); other views take an indicator's.
 SAMPLE_CODES = {"api:funder-detail": "PCT", "api:provider-detail": "VASL"}
@@ -373,7 +383,7 @@ def concrete_url(endpoint: Endpoint) -> str:
     url = "/" + route.replace("^", "").replace("$", "")
     match = resolve(url)
     assert match.func == endpoint.callback, f"{endpoint}: the sample URL {url} resolves to {match.view_name}"
-    return url
+    return url + SAMPLE_QUERIES.get(endpoint.name, "")
 
 
 def _client_for(role: str) -> Client:
@@ -491,6 +501,8 @@ POST_FORMS = {
 }
 #: Signing in or out by POST is what those pages are for (they change the session, not the data).
 POST_SESSION = {"login", "logout", "admin:login", "admin:logout"}
+#: Everyone manages their own API token (a credential, not portal data): tests/api/test_api_token_page.py.
+POST_OWN_CREDENTIALS = {"api_token"}
 
 
 @pytest.mark.parametrize("role", sorted(POST_FORMS))
@@ -503,7 +515,7 @@ def test_readers_change_nothing_by_posting_to_any_url(role, unchanged):
     wrong = []
     with unchanged():
         for endpoint in url_endpoints():
-            if endpoint.name in POST_SESSION:
+            if endpoint.name in POST_SESSION | POST_OWN_CREDENTIALS:
                 continue
             url = concrete_url(endpoint)
             status = client.post(url, {}).status_code
