@@ -11,12 +11,16 @@ import io
 from collections.abc import Iterator
 from decimal import Decimal
 
+from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
+from django_tables2.rows import BoundRow
 from openpyxl import Workbook
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("csv", "xlsx")
+#: Rows read from the database at a time: a table of a million results is never held in memory at once.
+CHUNK_ROWS = 2000
 
 
 def neutralise(value):
@@ -36,11 +40,21 @@ def _cell(value):
     return neutralise(str(value))
 
 
+def _records(table) -> Iterator:
+    """The table's records in its order; a queryset is read in chunks (a server-side cursor on PostgreSQL)
+    rather than all at once, as iterating ``table.rows`` would cache every row."""
+    queryset = getattr(table.data, "data", None)
+    if isinstance(queryset, QuerySet):
+        return queryset.iterator(chunk_size=CHUNK_ROWS)
+    return iter(table.data)
+
+
 def table_rows(table) -> Iterator[list]:
     """The header row, then each row's export values (``value_<column>`` where the page shows HTML)."""
     columns = list(table.columns)
     yield [neutralise(str(column.header)) for column in columns]
-    for row in table.rows:
+    for record in _records(table):
+        row = BoundRow(record, table=table)
         yield [_cell(row.get_cell_value(column.name)) for column in columns]
 
 
