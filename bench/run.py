@@ -307,6 +307,14 @@ def export_memory() -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def measured_memory(path: Path) -> dict | None:
+    """A memory figure measured earlier by bench/export_memory.py (None while it has not finished)."""
+    try:
+        return json.loads(path.read_text().strip().splitlines()[-1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def generate(councils: int) -> float:
     began = time.monotonic()
     call_command("generate_synthetic", councils=councils, stdout=open(os.devnull, "w"))  # noqa: SIM115
@@ -417,7 +425,7 @@ def main() -> int:
 
     memory = None
     if args.memory_from:
-        memory = json.loads(Path(args.memory_from).read_text().strip().splitlines()[-1])
+        memory = measured_memory(Path(args.memory_from))
     elif not args.no_memory:
         memory = export_memory()
         print(f"CSV export of {memory['rows']:,} rows: peak RSS {memory['peak_mb']:.0f} MB", flush=True)
@@ -427,6 +435,8 @@ def main() -> int:
         full = full_generation_seconds(FULL_GENERATION_COUNCILS)
         print(f"generate_synthetic --councils {FULL_GENERATION_COUNCILS}: {full[0]:.1f}s ({full[1]})", flush=True)
 
+    if args.memory_from and memory is None:
+        memory = measured_memory(Path(args.memory_from))
     load = (load_before, os.getloadavg())
     write_report(Path(args.output), began, rows, generation, skipped, plans, full, load, memory)
     print(f"wrote {args.output}")
