@@ -456,7 +456,9 @@ def write_report(path: Path, began, rows, generation, skipped, plans, full, load
         f"(throwaway cluster, fsync off), Python {platform.python_version()}, {os.cpu_count()} cores. "
         "Pages are requested through Django's test Client in-process (no network, no gunicorn), signed in as "
         f"a funder reviewer; median and 95th percentile over at most {RUNS} runs after {WARM_UP} warm-up "
-        f"requests (at least {MIN_RUNS}, bounded by about {RUN_BUDGET_SECONDS:.0f} s per target), nearest-rank. "
+        f"requests (at least {MIN_RUNS}, bounded by about {RUN_BUDGET_SECONDS:.0f} s per target; the dashboard at "
+        "least 3 runs after 1 warm-up and the results export at least 2 after none, as they take seconds at "
+        "the larger levels), nearest-rank: with fewer than 20 runs the p95 is the slowest run. "
         "Queries: the number of SQL queries one request makes. Floor: a hand-written SQL query computing the "
         "same numbers, timed the same way; ratio = page median / floor median.",
         "",
