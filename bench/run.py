@@ -29,6 +29,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = ROOT / "bench" / "plans"
+#: What the figures say and why a target is missed: written by hand, copied into BENCHMARKS.md on every run.
+ANALYSIS = ROOT / "bench" / "analysis.md"
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vcsportal.settings")
 os.environ.setdefault("DEBUG", "0")
@@ -556,6 +558,8 @@ def write_report(path: Path, began, rows, generation, skipped, plans, full, load
             for took, _sql, page_plan in plan.get("page", []):
                 lines += [f"Page query ({took:.1f} ms when captured):", "", "```", *key_lines(page_plan), "```", ""]
             lines += ["Floor:", "", "```", *key_lines(plan["floor"]), "```", ""]
+    if ANALYSIS.exists():
+        lines += ["", ANALYSIS.read_text().strip()]
     lines += ["", LOAD_MARKER, ""]
     old = path.read_text() if path.exists() else ""
     if LOAD_MARKER in old:
