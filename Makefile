@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test test-sqlite test-postgres lint format bench static system-deps clean
+.PHONY: run test test-sqlite test-postgres lint format bench load static system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,8 +56,14 @@ format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Timings at 10k-2M results, then the load run, each in its own throwaway cluster; both write BENCHMARKS.md.
 bench: $(VENV)/.installed static system-deps
 	$(BIN)/python scripts/with_postgres.py -- $(BIN)/python bench/run.py
+	$(BIN)/python scripts/with_postgres.py -- $(BIN)/python bench/load.py
+
+# gunicorn + locust on 127.0.0.1 for 60 s with the Leicestershire data (also the last step of make bench).
+load: $(VENV)/.installed static system-deps
+	$(BIN)/python scripts/with_postgres.py -- $(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) node_modules static/build staticfiles db.sqlite3 test-artifacts

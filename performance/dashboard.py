@@ -558,7 +558,7 @@ def indicator_history(indicator: Indicator) -> QuerySet:
     """Every counted result of an indicator across periods and providers, oldest period first."""
     return (
         Result.objects.filter(indicator=indicator, return_obj__status__in=Return.COUNTED)
-        .select_related("return_obj__period", "return_obj__provider", "district")
+        .select_related("return_obj__period", "return_obj__provider", "indicator", "district")
         .order_by(
             "return_obj__period__financial_year",
             "return_obj__period__quarter",

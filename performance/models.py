@@ -182,7 +182,11 @@ class Return(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["provider", "period"], name="one_return_per_provider_period"),
         ]
-        indexes = [models.Index(fields=["period", "status"], name="return_period_status")]
+        indexes = [
+            models.Index(fields=["period", "status"], name="return_period_status"),
+            # The dashboard and the exports join a period's returns to their providers (bench/plans/).
+            models.Index(fields=["period", "provider"], include=["status"], name="return_period_provider"),
+        ]
 
     def __str__(self):
         return f"{self.provider.code} {self.period.label}"
@@ -287,7 +291,15 @@ class Result(models.Model):
                 condition=~Q(rag="not_reported") | ~Q(not_reported_reason=""),
             ),
         ]
-        indexes = [models.Index(fields=["indicator", "rag"], name="result_indicator_rag")]
+        indexes = [
+            models.Index(fields=["indicator", "rag"], name="result_indicator_rag"),
+            # Covering indexes (PostgreSQL; plain indexes elsewhere), so the dashboard's counts per return and
+            # an indicator's history are read from the index alone, not from the table's pages (bench/plans/).
+            models.Index(
+                fields=["return_obj", "indicator"], include=["rag", "actual", "district"], name="result_return_cover"
+            ),
+            models.Index(fields=["indicator", "return_obj"], include=["rag", "actual"], name="result_indicator_return"),
+        ]
 
     def __str__(self):
         where = f" {self.district.slug}" if self.district_id else ""
