@@ -345,18 +345,26 @@ def draft_returns_included(filters: DashboardFilters) -> QuerySet:
 # --- over time -------------------------------------------------------------------------------------------
 
 
+#: How many reporting periods the over-time section looks back over, the filters' period included.
+OVER_TIME_PERIODS = 8
+
+
 def rag_over_time(filters: DashboardFilters) -> list[dict]:
-    """RAG counts per period, up to and including the filters' period, for every period with results in view."""
+    """RAG counts per period, for the last ``OVER_TIME_PERIODS`` periods up to and including the filters'
+    period (in the same query, as a subquery), for each of them with results in view. Counting only these
+    keeps the work bounded as years of returns pile up (every period would be half the results at scale)."""
     period = filters.period
+    shown = (
+        ReportingPeriod.objects.filter(
+            Q(financial_year__lt=period.financial_year)
+            | Q(financial_year=period.financial_year, quarter__lte=period.quarter)
+        )
+        .order_by("-financial_year", "-quarter")
+        .values("pk")[:OVER_TIME_PERIODS]
+    )
     rows = (
         Result.objects.filter(_countable_returns(filters), _result_q(filters))
-        .filter(
-            Q(return_obj__period__financial_year__lt=period.financial_year)
-            | Q(
-                return_obj__period__financial_year=period.financial_year,
-                return_obj__period__quarter__lte=period.quarter,
-            )
-        )
+        .filter(return_obj__period__in=Subquery(shown))
         .values(
             financial_year=F("return_obj__period__financial_year"),
             quarter=F("return_obj__period__quarter"),

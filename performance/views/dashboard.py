@@ -130,6 +130,7 @@ class DashboardView(DashboardMixin, TemplateView):
             provider_table=provider_table,
             strand_table=built.build("by-strand"),
             priority_table=built.build("by-priority"),
+            over_time_periods=dashboard.OVER_TIME_PERIODS,
             over_time_table=RagCountsTable(over_time, label="Period", caption="Over time"),
             over_time_chart=charts.rag_stacked_bars(
                 over_time, chart_id="chart-over-time", title="RAG ratings over time"
@@ -156,19 +157,26 @@ class DashboardView(DashboardMixin, TemplateView):
             context.update(change=dashboard.change_summary(filters), change_table=change_table)
         indicators = built.local_indicators
         rows = list(dashboard.localities(filters, indicators))
-        context["locality_table"] = LocalityTable(
+        # At national scale there are about a thousand districts: each locality table shows a page of them
+        # (with its own page parameter, so paging one leaves the others where they are); the export has them all.
+        locality_table = LocalityTable(
             rows, indicators=[], show_money=built.show_money, caption="Localities: people and money"
         )
-        context["locality_indicator_tables"] = [
-            LocalityTable(
+        locality_table.prefix = "l-"
+        paginate.configure(locality_table)
+        context["locality_table"] = locality_table
+        context["locality_indicator_tables"] = []
+        for n, indicator in enumerate(indicators):
+            table = LocalityTable(
                 rows,
                 indicators=indicators,
                 only=n,
                 show_money=False,
                 caption=f"{indicator.code} {indicator.short_name}",
             )
-            for n, indicator in enumerate(indicators)
-        ]
+            table.prefix = f"l{n}-"
+            paginate.configure(table)
+            context["locality_indicator_tables"].append(table)
         return context
 
 
