@@ -151,17 +151,22 @@ rules.add_perm("contracts.decide_dispute", is_peer_reviewer & dispute_is_undecid
 rules.add_perm("districts.add_negotiation_note", is_lcc_officer)
 
 
+def _contract_money_scoped(user, queryset: QuerySet, *, own_field: str) -> QuerySet:
+    """All for LCC, funders and the CIO; a hub's or LRC's own (``own_field`` names its organisation)."""
+    role = _role(user)
+    if role in (Role.LCC_OFFICER, Role.FUNDER_REVIEWER, Role.CIO_STAFF):
+        return queryset
+    if role == Role.PROVIDER_STAFF:
+        return queryset.filter(**{own_field: user.organisation_id})
+    return queryset.none()
+
+
 def visible_subcontracts(user, queryset: QuerySet | None = None) -> QuerySet:
     """Sub-contracts this user may open: all for LCC, funders and the CIO; a hub's or LRC's own only."""
     from contracts.models import SubContract
 
     qs = queryset if queryset is not None else SubContract.objects.all()
-    role = _role(user)
-    if role in (Role.LCC_OFFICER, Role.FUNDER_REVIEWER, Role.CIO_STAFF):
-        return qs
-    if role == Role.PROVIDER_STAFF:
-        return qs.filter(provider_id=user.organisation_id)
-    return qs.none()
+    return _contract_money_scoped(user, qs, own_field="provider_id")
 
 
 def visible_allocations(user, queryset: QuerySet | None = None) -> QuerySet:
@@ -169,12 +174,7 @@ def visible_allocations(user, queryset: QuerySet | None = None) -> QuerySet:
     from contracts.models import Allocation
 
     qs = queryset if queryset is not None else Allocation.objects.all()
-    role = _role(user)
-    if role in (Role.LCC_OFFICER, Role.FUNDER_REVIEWER, Role.CIO_STAFF):
-        return qs
-    if role == Role.PROVIDER_STAFF:
-        return qs.filter(organisation_id=user.organisation_id)
-    return qs.none()
+    return _contract_money_scoped(user, qs, own_field="organisation_id")
 
 
 def visible_disputes(user, queryset: QuerySet | None = None) -> QuerySet:
