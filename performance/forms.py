@@ -9,6 +9,15 @@ from performance.models import Indicator, NotReportedReason, Rag, Result, Valida
 from performance.rag import TEXT_FIELDS, ResultEntry, result_entry_errors, row_label
 from performance.selectors import TargetFound, period_label_parse
 
+#: Hints shown under a return row's fields, and read out with them.
+ROW_HINTS = {
+    "rag_override_reason": "Only if you choose a rating different from the one the figures give: "
+    "it will be marked as an override.",
+    "not_reported_reason": "Only if the rating is Not reported.",
+    "not_reported_other": "Only if the reason is Other.",
+    "evidence_url": "A web address, for example https://example.org/report.pdf",
+}
+
 WIDGET_CLASS = {
     "actual": "govuk-input govuk-input--width-10",
     "rag": "govuk-select",
@@ -99,6 +108,10 @@ class ResultRowForm(forms.Form):
         self.fields["narrative"].label = f"Narrative for {short}"
         self.fields["evidence_url"].label = f"Evidence link for {short}"
         for name, field in self.fields.items():
+            if name in ROW_HINTS:
+                # The hint is read out with its field (GOV.UK: aria-describedby names the hint's id).
+                field.help_text = ROW_HINTS[name]
+                field.widget.attrs["aria-describedby"] = f"{self[name].auto_id}-hint"
             # The value the page was loaded with travels with it: only rows the person changed are saved,
             # so a re-save after a stale-edit warning never undoes someone else's rows.
             field.show_hidden_initial = True
@@ -108,7 +121,8 @@ class ResultRowForm(forms.Form):
         """Point each field with an error at its message, for screen readers."""
         for name in self.errors:
             if name in self.fields:
-                self.fields[name].widget.attrs["aria-describedby"] = f"{self[name].auto_id}-error"
+                hint = f"{self[name].auto_id}-hint " if name in ROW_HINTS else ""
+                self.fields[name].widget.attrs["aria-describedby"] = f"{hint}{self[name].auto_id}-error"
                 self.fields[name].widget.attrs["class"] = WIDGET_CLASS[name] + ERROR_CLASS[name]
 
     def entry(self) -> ResultEntry:

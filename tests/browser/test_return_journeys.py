@@ -52,7 +52,10 @@ def test_hub_fills_its_q3_return_fixes_an_error_and_submits(journey):
     expect(page.get_by_label("Actual figure for LOC-3", exact=True)).to_have_value("36")
     reason = page.get_by_label("Why LOC-5 is not reported", exact=True)
     expect(reason).to_have_attribute("aria-describedby", re.compile(r"-error$"))
-    expect(page.locator("#" + reason.get_attribute("aria-describedby"))).to_contain_text("say why it is not reported")
+    # The field names its hint and its error (GOV.UK order: hint first); the error says what to do.
+    described_by = reason.get_attribute("aria-describedby").split()
+    expect(page.locator("#" + described_by[0])).to_contain_text("Only if the rating is Not reported.")
+    expect(page.locator("#" + described_by[-1])).to_contain_text("say why it is not reported")
     expect(page.locator(".govuk-summary-list")).to_contain_text("Draft")
     journey.check("04-error-names-the-indicator")
 
