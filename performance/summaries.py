@@ -27,6 +27,13 @@ _UPSERT = "ON CONFLICT (return_id) DO UPDATE SET " + ", ".join(
 _INSERT = f"INSERT INTO performance_returnsummary (return_id, {', '.join(COLUMNS)})"
 
 
+#: A deleted return takes its summary with it (whatever order a flush deletes the tables in).
+_RETURN_DELETED = (
+    "CREATE TRIGGER performance_return_summary_delete AFTER DELETE ON performance_return "
+    "FOR EACH ROW BEGIN DELETE FROM performance_returnsummary WHERE return_id = OLD.id; END"
+)
+
+
 def _postgresql_statements() -> list[str]:
     def rows(table: str, sign: str) -> str:
         counts = ", ".join(f"{sign}{category.format(row='t')}" for category in _CATEGORIES)
@@ -36,7 +43,8 @@ def _postgresql_statements() -> list[str]:
     changed = " OR ".join(f"SUM(d.{column}) <> 0" for column in COLUMNS)
     deltas = {
         "insert": rows("new_rows", ""),
-        "delete": rows("old_rows", "-"),
+        # A result deleted after its return (as a flush may) leaves nothing to count.
+        "delete": f"{rows('old_rows', '-')} WHERE EXISTS (SELECT 1 FROM performance_return r WHERE r.id = t.return_id)",
         "update": f"{rows('new_rows', '')} UNION ALL {rows('old_rows', '-')}",
     }
     referencing = {
@@ -62,6 +70,17 @@ def _postgresql_statements() -> list[str]:
             f"CREATE TRIGGER {function} AFTER {event.upper()} ON performance_result "
             f"{referencing[event]} FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
         )
+    statements.append(
+        """CREATE FUNCTION performance_return_summary_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            DELETE FROM performance_returnsummary WHERE return_id = OLD.id;
+            RETURN NULL;
+        END $$"""
+    )
+    statements.append(
+        "CREATE TRIGGER performance_return_summary_delete AFTER DELETE ON performance_return "
+        "FOR EACH ROW EXECUTE FUNCTION performance_return_summary_delete()"
+    )
     return statements
 
 
@@ -73,10 +92,13 @@ def _sqlite_statements() -> list[str]:
     return [
         f"CREATE TRIGGER performance_result_summary_insert AFTER INSERT ON performance_result "
         f"BEGIN {upsert('NEW', '')} END",
+        # A result deleted after its return (as a flush may) leaves nothing to count.
         f"CREATE TRIGGER performance_result_summary_delete AFTER DELETE ON performance_result "
+        f"WHEN EXISTS (SELECT 1 FROM performance_return WHERE id = OLD.return_id) "
         f"BEGIN {upsert('OLD', '-')} END",
         f"CREATE TRIGGER performance_result_summary_update AFTER UPDATE OF rag, return_id ON performance_result "
         f"BEGIN {upsert('OLD', '-')} {upsert('NEW', '')} END",
+        _RETURN_DELETED,
     ]
 
 
@@ -85,9 +107,13 @@ def _drop_statements(vendor: str) -> list[str]:
     statements.append("DROP TRIGGER IF EXISTS performance_result_summary_update")
     if vendor == "postgresql":
         statements = [f"{statement} ON performance_result" for statement in statements]
+        statements.append("DROP TRIGGER IF EXISTS performance_return_summary_delete ON performance_return")
         statements += [
             f"DROP FUNCTION IF EXISTS performance_result_summary_{event}()" for event in ("insert", "delete", "update")
         ]
+        statements.append("DROP FUNCTION IF EXISTS performance_return_summary_delete()")
+    else:
+        statements.append("DROP TRIGGER IF EXISTS performance_return_summary_delete")
     return statements
 
 
