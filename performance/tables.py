@@ -4,16 +4,20 @@ Every table declares ``value_<column>`` where its page cell carries HTML, so an 
 figure (a number stays a number) and the words the page shows.
 """
 
+import functools
+
 import django_tables2 as tables
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
 from contracts.models import Organisation
 from performance.dashboard import MOVE_LABELS, RETURN_STATUS_LABELS, TIMELINESS_LABELS
-from performance.models import Rag
+from performance.exports import ExportField
+from performance.models import Rag, ReportingPeriod, Validation
 from vcsportal.tables import PortalTable
 
 RAG_LABELS = dict(Rag.choices)
+VALIDATION_LABELS = dict(Validation.choices)
 NUMERIC = {"th": {"class": "numeric"}, "td": {"class": "numeric"}}
 
 
@@ -26,6 +30,17 @@ def rag_word(rag: str):
 
 def rag_text(rag: str) -> str:
     return RAG_LABELS.get(rag, rag) if rag else "Not rated"
+
+
+@functools.cache
+def period_label(financial_year: int, quarter: int) -> str:
+    """A period's label ("2010/11 Q2") from its year and quarter, written by ``ReportingPeriod.label``."""
+    return ReportingPeriod(financial_year=financial_year, quarter=quarter).label
+
+
+def validation_text(validation: str) -> str:
+    """A result's validation in words, as ``get_validation_display`` writes it."""
+    return VALIDATION_LABELS.get(validation, validation)
 
 
 def percentage(value):
@@ -170,6 +185,21 @@ class ResultTable(PortalTable):
     target = tables.Column(verbose_name="Target", attrs=NUMERIC, default="–", orderable=False)
     validation = tables.Column(verbose_name="Validation", orderable=False)
     narrative = tables.Column(verbose_name="Narrative", default="", orderable=False)
+
+    #: What the exports read straight from a queryset, the same values as the columns give (performance.exports).
+    export_fields = {
+        "period": ExportField(
+            "return_obj__period__financial_year", "return_obj__period__quarter", convert=period_label
+        ),
+        "provider": ExportField("return_obj__provider__code"),
+        "indicator": ExportField("indicator__code"),
+        "district": ExportField("district__name"),
+        "rag": ExportField("rag", convert=rag_text),
+        "actual": ExportField("actual"),
+        "target": ExportField("target"),
+        "validation": ExportField("validation", convert=validation_text),
+        "narrative": ExportField("narrative"),
+    }
 
     def __init__(self, *args, caption: str = "", **kwargs):
         super().__init__(*args, **kwargs)
