@@ -56,7 +56,9 @@ def test_the_default_period_is_the_latest_with_counted_returns(lcc_client):
 
 
 def test_val_against_2009_10_q3_has_one_decline_and_29_steady_or_improved(funder_client):
-    response = funder_client.get(CHANGE_URL, {"period": "2010-11-q2", "compare_to": "2009-10-q3", "provider_kind": "cio"})
+    response = funder_client.get(
+        CHANGE_URL, {"period": "2010-11-q2", "compare_to": "2009-10-q3", "provider_kind": "cio"}
+    )
     change = response.context["change"]
     assert change["declined"] == 1
     assert change["declined_indicators"] == ["VAL-28"]
@@ -236,9 +238,7 @@ def test_the_provider_and_change_tables_sort(funder_client):
     response = funder_client.get(PROVIDERS_URL, {"period": "2010-11-q2", "p-sort": "-not_reported"})
     codes = [row.record.code for row in response.context["provider_table"].paginated_rows]
     assert codes[0] in ("OWCA", "VAC", "VAHB")  # three not reported each, the most
-    response = funder_client.get(
-        CHANGE_URL, {"period": "2010-11-q2", "provider": "VAL", "c-sort": "indicator_code"}
-    )
+    response = funder_client.get(CHANGE_URL, {"period": "2010-11-q2", "provider": "VAL", "c-sort": "indicator_code"})
     rows = [row.record for row in response.context["change_table"].paginated_rows]
     assert [row["indicator_code"] for row in rows[:2]] == ["VAL-01", "VAL-02"]
 

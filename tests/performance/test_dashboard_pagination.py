@@ -1,5 +1,5 @@
-"""At scale the dashboard's locality tables (its localities section) show a page of districts each, with a page parameter per table;
-the localities export still holds every district."""
+"""At scale the locality tables (the dashboard's localities section) show a page of districts each, with a page
+parameter per table; the localities export still holds every district."""
 
 import csv
 import io

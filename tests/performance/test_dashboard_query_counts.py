@@ -59,9 +59,7 @@ def _assert_counts(client, django_assert_num_queries, django_assert_max_num_quer
                 assert body
 
 
-def test_query_counts_on_the_leicestershire_data(
-    lcc_client, django_assert_num_queries, django_assert_max_num_queries
-):
+def test_query_counts_on_the_leicestershire_data(lcc_client, django_assert_num_queries, django_assert_max_num_queries):
     _assert_counts(lcc_client, django_assert_num_queries, django_assert_max_num_queries)
 
 
