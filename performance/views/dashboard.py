@@ -156,6 +156,7 @@ class DashboardSectionView(DashboardMixin, TemplateView):
         return table
 
     def sections(self) -> list[dict]:
+        """The sub-navigation: each section's link with this page's filters, and which one is this page."""
         kept = self.request.GET.copy()
         for name in [name for name in kept if is_table_page_parameter(name)]:
             del kept[name]
