@@ -38,7 +38,7 @@ from django.utils import timezone
 from contracts.models import Allocation, BudgetLine, Organisation, Priority, Strand
 from districts.models import District
 from performance import selectors
-from performance.models import Indicator, Rag, ReportingPeriod, Result, Return
+from performance.models import Indicator, Rag, ReportingPeriod, Result, Return, ReturnSummary
 
 RATED = (Rag.RED, Rag.AMBER, Rag.GREEN)
 #: Not rated counts as "not reported": an explicit not-reported rating, or a draft row left empty.
@@ -167,14 +167,37 @@ def results_in_view(filters: DashboardFilters, period: ReportingPeriod | None = 
     return Result.objects.filter(_countable_returns(filters), _result_q(filters), return_obj__period=period).order_by()
 
 
-def rag_counts(*, distinct: bool = False) -> dict:
-    """Aggregates counting results by RAG; not reported includes a row left unrated."""
+def counts_whole_returns(filters: DashboardFilters) -> bool:
+    """Whether every filter is about the return (its period, provider, status) rather than about each result.
+    Then a return's results counted by RAG (``ReturnSummary``, kept by the database) give the same figures as
+    counting the results one by one, reading one row per return instead of some 35: at national scale the
+    headline, the kinds, the providers and the periods over time are counted that way."""
+    return not (filters.district or filters.strand or filters.priority or filters.rag or filters.validation)
+
+
+def summaries_in_view(filters: DashboardFilters, period: ReportingPeriod | None = None) -> QuerySet:
+    """The summaries of the returns that count for the dashboard in ``period`` (default: the filters')."""
+    period = period or filters.period
+    return ReturnSummary.objects.filter(
+        _countable_returns(filters), _provider_q(filters, prefix="return_obj__provider__"), return_obj__period=period
+    ).order_by()
+
+
+def rag_sums() -> dict:
+    """Aggregates adding up return summaries: the same figures as ``rag_counts`` over their results."""
+    return {key: Coalesce(Sum(key), 0) for key in (*RAG_KEYS, "total")}
+
+
+def rag_counts() -> dict:
+    """Aggregates counting results by RAG; not reported includes a row left unrated. The rating (never null)
+    is counted rather than the id, so PostgreSQL can read the rows from the covering index
+    ``result_return_cover`` alone."""
     return {
-        "red": Count("pk", filter=Q(rag=Rag.RED), distinct=distinct),
-        "amber": Count("pk", filter=Q(rag=Rag.AMBER), distinct=distinct),
-        "green": Count("pk", filter=Q(rag=Rag.GREEN), distinct=distinct),
-        "not_reported": Count("pk", filter=NOT_RATED, distinct=distinct),
-        "total": Count("pk", distinct=distinct),
+        "red": Count("rag", filter=Q(rag=Rag.RED)),
+        "amber": Count("rag", filter=Q(rag=Rag.AMBER)),
+        "green": Count("rag", filter=Q(rag=Rag.GREEN)),
+        "not_reported": Count("rag", filter=NOT_RATED),
+        "total": Count("rag"),
     }
 
 
@@ -196,41 +219,79 @@ def with_percentages(row: dict) -> dict:
 
 def headline(filters: DashboardFilters) -> dict:
     """RAG counts and whole per cents over every result in view; ``total`` is the number of indicators."""
+    if counts_whole_returns(filters):
+        return with_percentages(summaries_in_view(filters).aggregate(**rag_sums()))
     return with_percentages(results_in_view(filters).aggregate(**rag_counts()))
 
 
 def by_provider_kind(filters: DashboardFilters) -> list[dict]:
     """One row per kind of provider (CIO, hub, LRC) with its RAG counts and per cents."""
     labels = dict(Organisation.Kind.choices)
-    rows = (
-        results_in_view(filters).values(kind=F("return_obj__provider__kind")).annotate(**rag_counts()).order_by("kind")
-    )
+    if counts_whole_returns(filters):
+        rows = (
+            summaries_in_view(filters)
+            .values(kind=F("return_obj__provider__kind"))
+            .annotate(**rag_sums())
+            .filter(total__gt=0)
+        )
+    else:
+        rows = results_in_view(filters).values(kind=F("return_obj__provider__kind")).annotate(**rag_counts())
+    rows = rows.order_by("kind")
     return [with_percentages({**row, "label": labels.get(row["kind"], row["kind"])}) for row in rows]
 
 
-def by_strand(filters: DashboardFilters) -> list[dict]:
-    """One row per infrastructure strand with results in view."""
+def indicator_rag_counts(filters: DashboardFilters) -> dict[int, dict]:
+    """The results in view counted by RAG per indicator (one query), keyed by indicator id: what the strand
+    and outcome-priority sections add up. Counting per indicator first, then adding a few dozen rows up by
+    each indicator's strand or priorities, reads the period's results once instead of once per section and
+    needs no COUNT(DISTINCT) for indicators that serve two outcomes."""
+    rows = results_in_view(filters).values("indicator").annotate(**rag_counts())
+    return {row.pop("indicator"): row for row in rows}
+
+
+def _added_up(per_indicator: dict[int, dict], groups_of: dict[int, set]) -> dict:
+    """Per-indicator counts added up into each group an indicator belongs to."""
+    totals: dict = {}
+    for indicator, counts in per_indicator.items():
+        for group in groups_of.get(indicator, {None}):
+            row = totals.setdefault(group, dict.fromkeys((*RAG_KEYS, "total"), 0))
+            for key in row:
+                row[key] += counts[key]
+    return totals
+
+
+def by_strand(filters: DashboardFilters, per_indicator: dict[int, dict] | None = None) -> list[dict]:
+    """One row per infrastructure strand with results in view. ``per_indicator``: ``indicator_rag_counts``
+    of the same filters, where the caller already has it."""
+    per_indicator = indicator_rag_counts(filters) if per_indicator is None else per_indicator
+    indicators = Indicator.objects.filter(pk__in=list(per_indicator))
+    strands = {pk: {strand} for pk, strand in indicators.values_list("pk", "strand")}
     labels = dict(Strand.choices)
-    rows = results_in_view(filters).values(strand=F("indicator__strand")).annotate(**rag_counts()).order_by("strand")
-    return [with_percentages({**row, "label": labels.get(row["strand"], row["strand"])}) for row in rows]
+    return [
+        with_percentages({"strand": strand, **counts, "label": labels.get(strand, strand)})
+        for strand, counts in sorted(_added_up(per_indicator, strands).items())
+    ]
 
 
-def by_outcome_priority(filters: DashboardFilters) -> list[dict]:
+def by_outcome_priority(filters: DashboardFilters, per_indicator: dict[int, dict] | None = None) -> list[dict]:
     """One row per outcome priority: the results whose indicator serves an outcome of that priority.
 
-    An indicator linked to outcomes of two priorities counts in both rows; one linked to none counts under
-    "No linked outcome".
+    An indicator linked to outcomes of two priorities counts in both rows (once in each, however many of its
+    outcomes share a priority); one linked to none counts under "No linked outcome". ``per_indicator`` as
+    for ``by_strand``.
     """
+    per_indicator = indicator_rag_counts(filters) if per_indicator is None else per_indicator
+    priorities: dict[int, set] = {}
+    links = Indicator.outcomes.through.objects.filter(indicator__in=list(per_indicator))
+    for indicator, priority in links.values_list("indicator", "outcome__priority"):
+        priorities.setdefault(indicator, set()).add(priority)
     labels = dict(Priority.choices)
     order = {Priority.HIGH: 0, Priority.MEDIUM: 1, Priority.LOW: 2}
-    rows = (
-        results_in_view(filters)
-        .values(priority=F("indicator__outcomes__priority"))
-        .annotate(**rag_counts(distinct=True))
-        .order_by("priority")
-    )
-    rows = [with_percentages({**row, "label": labels.get(row["priority"], "No linked outcome")}) for row in rows]
-    return sorted(rows, key=lambda row: order.get(row["priority"], 3))
+    rows = [
+        with_percentages({"priority": priority, **counts, "label": labels.get(priority, "No linked outcome")})
+        for priority, counts in _added_up(per_indicator, priorities).items()
+    ]
+    return sorted(rows, key=lambda row: (order.get(row["priority"], 3), row["priority"] or ""))
 
 
 # --- by provider and completeness --------------------------------------------------------------------------
@@ -284,18 +345,23 @@ def providers_in_view(filters: DashboardFilters) -> QuerySet:
     """One row per provider in view (whether or not it has made a return), in one query: its return as in
     ``_providers_with_return`` and its results in view counted as ``red``, ``amber``, ``green``,
     ``not_reported`` and ``total``."""
+    providers = _providers_with_return(filters)
+    if counts_whole_returns(filters):
+        # Joined to the period's return and its summary: a return that does not count counts nothing.
+        counted = _countable_returns(filters, prefix="period_return__")
+        counts = {
+            key: Case(When(counted, then=Coalesce(f"period_return__summary__{key}", 0)), default=0)
+            for key in (*RAG_KEYS, "total")
+        }
+        return providers.annotate(**counts).order_by("kind", "code")
     results = results_in_view(filters)
-    return (
-        _providers_with_return(filters)
-        .annotate(
-            red=_count_for_provider(results, Q(rag=Rag.RED)),
-            amber=_count_for_provider(results, Q(rag=Rag.AMBER)),
-            green=_count_for_provider(results, Q(rag=Rag.GREEN)),
-            not_reported=_count_for_provider(results, NOT_RATED),
-            total=_count_for_provider(results),
-        )
-        .order_by("kind", "code")
-    )
+    return providers.annotate(
+        red=_count_for_provider(results, Q(rag=Rag.RED)),
+        amber=_count_for_provider(results, Q(rag=Rag.AMBER)),
+        green=_count_for_provider(results, Q(rag=Rag.GREEN)),
+        not_reported=_count_for_provider(results, NOT_RATED),
+        total=_count_for_provider(results),
+    ).order_by("kind", "code")
 
 
 RETURN_STATUS_LABELS = {
@@ -362,16 +428,29 @@ def rag_over_time(filters: DashboardFilters) -> list[dict]:
         .order_by("-financial_year", "-quarter")
         .values("pk")[:OVER_TIME_PERIODS]
     )
-    rows = (
-        Result.objects.filter(_countable_returns(filters), _result_q(filters))
-        .filter(return_obj__period__in=Subquery(shown))
-        .values(
-            financial_year=F("return_obj__period__financial_year"),
-            quarter=F("return_obj__period__quarter"),
+    by_period = {
+        "financial_year": F("return_obj__period__financial_year"),
+        "quarter": F("return_obj__period__quarter"),
+    }
+    if counts_whole_returns(filters):
+        rows = (
+            ReturnSummary.objects.filter(
+                _countable_returns(filters), _provider_q(filters, prefix="return_obj__provider__")
+            )
+            .filter(return_obj__period__in=Subquery(shown))
+            .values(**by_period)
+            .annotate(**rag_sums())
+            # Periods with results in view, as counting the results gives.
+            .filter(total__gt=0)
         )
-        .annotate(**rag_counts())
-        .order_by("financial_year", "quarter")
-    )
+    else:
+        rows = (
+            Result.objects.filter(_countable_returns(filters), _result_q(filters))
+            .filter(return_obj__period__in=Subquery(shown))
+            .values(**by_period)
+            .annotate(**rag_counts())
+        )
+    rows = rows.order_by("financial_year", "quarter")
     return [
         with_percentages(
             {**row, "label": ReportingPeriod(financial_year=row["financial_year"], quarter=row["quarter"]).label}

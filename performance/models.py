@@ -252,6 +252,37 @@ class Validation(models.TextChoices):
     CHALLENGED = "challenged", "Challenged"
 
 
+class ReturnSummary(models.Model):
+    """A return's results counted by RAG rating, kept by the database itself.
+
+    Triggers on the results table (installed by migration 0005, see ``performance.summaries``) add and take
+    away counts as rows are inserted, updated or deleted, by whatever path: the services, an import, the
+    synthetic data's COPY, a direct ``update()``. So the dashboard's figures over whole returns (the headline,
+    by kind, by provider, over time) read about 1 row per return instead of some 35 results, and can never
+    disagree with the results. ``not_reported`` counts both an explicit not-reported rating and a row left
+    unrated, as the dashboard does. Never written by Django.
+    """
+
+    # No foreign-key constraint: the triggers write here while Django deletes a return's results.
+    return_obj = models.OneToOneField(
+        Return,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        primary_key=True,
+        related_name="summary",
+        db_column="return_id",
+    )
+    red = models.IntegerField(default=0)
+    amber = models.IntegerField(default=0)
+    green = models.IntegerField(default=0)
+    not_reported = models.IntegerField(default=0)
+    total = models.IntegerField(default=0)
+
+    def __str__(self):
+        counts = f"{self.green} green, {self.amber} amber, {self.red} red, {self.not_reported} not reported"
+        return f"{self.return_obj_id}: {counts}"
+
+
 class Result(models.Model):
     """One indicator's rating, figure and narrative in a return (per district where the CIO reports so)."""
 

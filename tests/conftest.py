@@ -4,6 +4,7 @@ once per session through the same code `make run` uses; tests then run in rolled
 import pytest
 from django.test import Client
 
+from performance.summaries import summary_mismatches
 from vcsportal.demo import DEMO_PASSWORD, demo_users_create
 from vcsportal.leicestershire import load_leicestershire
 from vcsportal.models import User
@@ -14,6 +15,24 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_leicestershire()
         demo_users_create()
+
+
+@pytest.fixture(autouse=True)
+def _return_summaries_match_results(request):
+    """After every test that touches the database, each return's stored RAG counts (kept by triggers) equal
+    a fresh count of its results, whatever the test wrote and however it wrote it."""
+    uses_database = request.node.get_closest_marker("django_db") or {"db", "transactional_db", "live_server"} & set(
+        request.fixturenames
+    )
+    if not uses_database:
+        yield
+        return
+    # Requested here so that the database is torn down after this check, not before it.
+    request.getfixturevalue(
+        "transactional_db" if {"transactional_db", "live_server"} & set(request.fixturenames) else "db"
+    )
+    yield
+    assert summary_mismatches() == []
 
 
 def _client_for(username: str) -> Client:
