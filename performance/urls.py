@@ -30,6 +30,9 @@ urlpatterns = [
     path("periods/", periods.PeriodListView.as_view(), name="periods"),
     path("periods/<int:pk>/lock/", periods.PeriodLockView.as_view(), name="period_lock"),
     path("dashboard/", dashboard.DashboardView.as_view(), name="dashboard"),
+    path("dashboard/providers/", dashboard.DashboardProvidersView.as_view(), name="dashboard_providers"),
+    path("dashboard/change/", dashboard.DashboardChangeView.as_view(), name="dashboard_change"),
+    path("dashboard/localities/", dashboard.DashboardLocalitiesView.as_view(), name="dashboard_localities"),
     path(
         "dashboard/export/<slug:table>.<file_format:file_format>",
         dashboard.DashboardExportView.as_view(),

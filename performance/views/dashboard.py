@@ -1,12 +1,20 @@
-"""The funders' quarterly dashboard, its exports, and the indicator page.
+"""The funders' quarterly dashboard in sections, its exports, and the indicator page.
 
-Every figure comes from ``performance.dashboard`` through ``DashboardTables``, which both the page and the
+The dashboard is four pages that share one filter form and a sub-navigation: the overview (``/dashboard/``:
+headline, by kind of provider, completeness, by strand, by outcome priority, over time), providers, change
+since an earlier period, and localities. Each section computes and renders only its own figures;
+``DashboardSectionView`` holds what they share (the filters, the sub-navigation, who may export).
+
+Every figure comes from ``performance.dashboard`` through ``DashboardTables``, which both the pages and the
 exports use, so a downloaded table holds exactly what the page shows.
 """
+
+from dataclasses import dataclass
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.views.generic import TemplateView, View
 from django_tables2 import RequestConfig
 
@@ -35,6 +43,29 @@ EXPORTABLE = (
     "localities",
     "results",
 )
+
+#: Rows per page of the providers, change and locality tables.
+PER_PAGE = 25
+
+
+@dataclass(frozen=True)
+class DashboardSection:
+    url_name: str
+    label: str
+
+
+#: The dashboard's sections, in the order the sub-navigation lists them.
+SECTIONS = (
+    DashboardSection("performance:dashboard", "Overview"),
+    DashboardSection("performance:dashboard_providers", "Providers"),
+    DashboardSection("performance:dashboard_change", "Change"),
+    DashboardSection("performance:dashboard_localities", "Localities"),
+)
+
+
+def is_table_page_parameter(name: str) -> bool:
+    """A table's page (``p-page``, ``l3-page``) or page size: it means nothing on another section."""
+    return name in ("page", "per_page") or name.endswith(("-page", "-per_page"))
 
 
 class DashboardTables:
@@ -108,34 +139,94 @@ class DashboardMixin(PermissionRequiredMixin):
         return self._filterset
 
 
-class DashboardView(DashboardMixin, TemplateView):
-    template_name = "performance/dashboard.html"
+class DashboardSectionView(DashboardMixin, TemplateView):
+    """What every section shares: the filter form and its filters, the sub-navigation (which keeps the query
+    string, less the tables' page parameters), who may export and see money. A section names its url and
+    template and adds its own figures in ``section_context``, which is called only when there is a period."""
+
+    url_name: str
+
+    def section_context(self, filters: dashboard.DashboardFilters, tables: DashboardTables) -> dict:
+        raise NotImplementedError
+
+    def paginate(self, table, prefix: str):
+        """Page ``table`` by its own ``<prefix>page`` parameter, so paging one table leaves the others be."""
+        table.prefix = prefix
+        RequestConfig(self.request, paginate={"per_page": PER_PAGE}).configure(table)
+        return table
+
+    def sections(self) -> list[dict]:
+        """The sub-navigation: each section's link with this page's filters, and which one is this page."""
+        kept = self.request.GET.copy()
+        for name in [name for name in kept if is_table_page_parameter(name)]:
+            del kept[name]
+        query = kept.urlencode()
+        return [
+            {
+                "label": section.label,
+                "url": reverse(section.url_name) + (f"?{query}" if query else ""),
+                "current": section.url_name == self.url_name,
+            }
+            for section in SECTIONS
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = self.get_filterset()
         filters = filterset.dashboard_filters()
-        context.update(filterset=filterset, filters=filters, form=filterset.form)
+        context.update(
+            filterset=filterset,
+            filters=filters,
+            form=filterset.form,
+            section_url=reverse(self.url_name),
+            section_label=next(s.label for s in SECTIONS if s.url_name == self.url_name),
+            sections=self.sections(),
+            may_export=self.request.user.has_perm("portal.export"),
+            query=self.request.GET.urlencode(),
+        )
         if filters is None:
             return context
-        built = DashboardTables(filters, self.request.user)
-        paginate = RequestConfig(self.request, paginate={"per_page": 25})
-        provider_table = built.build("by-provider")
-        provider_table.prefix = "p-"
-        paginate.configure(provider_table)
+        tables = DashboardTables(filters, self.request.user)
+        context["show_money"] = tables.show_money
+        context.update(self.section_context(filters, tables))
+        return context
+
+
+class DashboardView(DashboardSectionView):
+    """The overview: the drafts note, headline, by kind of provider, completeness, by strand, by outcome
+    priority and over time. Nothing of the other sections is computed here."""
+
+    url_name = "performance:dashboard"
+    template_name = "performance/dashboard.html"
+
+    def section_context(self, filters, tables):
         over_time = dashboard.rag_over_time(filters)
-        context.update(
-            headline=dashboard.headline(filters),
-            kind_table=built.build("by-kind"),
-            provider_table=provider_table,
-            strand_table=built.build("by-strand"),
-            priority_table=built.build("by-priority"),
-            over_time_periods=dashboard.OVER_TIME_PERIODS,
-            over_time_table=RagCountsTable(over_time, label="Period", caption="Over time"),
-            over_time_chart=charts.rag_stacked_bars(
+        return {
+            "headline": dashboard.headline(filters),
+            "drafts_included": list(dashboard.draft_returns_included(filters)),
+            "kind_table": tables.build("by-kind"),
+            "completeness_table": tables.build("completeness"),
+            "strand_table": tables.build("by-strand"),
+            "priority_table": tables.build("by-priority"),
+            "over_time_periods": dashboard.OVER_TIME_PERIODS,
+            "over_time_table": RagCountsTable(over_time, label="Period", caption="Over time"),
+            "over_time_chart": charts.rag_stacked_bars(
                 over_time, chart_id="chart-over-time", title="RAG ratings over time"
             ),
-            provider_chart=charts.rag_stacked_bars(
+        }
+
+
+class DashboardProvidersView(DashboardSectionView):
+    """By provider: a chart of the page of providers shown, and the table (25 a page)."""
+
+    url_name = "performance:dashboard_providers"
+    template_name = "performance/dashboard_providers.html"
+
+    def section_context(self, filters, tables):
+        provider_table = self.paginate(tables.build("by-provider"), "p-")
+        return {
+            "provider_table": provider_table,
+            "provider_chart": charts.rag_stacked_bars(
                 [
                     {"code": row.record.code, **{key: getattr(row.record, key) for key in dashboard.RAG_KEYS}}
                     for row in provider_table.paginated_rows
@@ -144,40 +235,54 @@ class DashboardView(DashboardMixin, TemplateView):
                 title="RAG ratings by provider",
                 label_key="code",
             ),
-            completeness_table=built.build("completeness"),
-            drafts_included=list(dashboard.draft_returns_included(filters)),
-            may_export=self.request.user.has_perm("portal.export"),
-            show_money=built.show_money,
-            query=self.request.GET.urlencode(),
-        )
-        if filters.compare_to is not None:
-            change_table = built.build("change")
-            change_table.prefix = "c-"
-            paginate.configure(change_table)
-            context.update(change=dashboard.change_summary(filters), change_table=change_table)
-        indicators = built.local_indicators
+        }
+
+
+class DashboardChangeView(DashboardSectionView):
+    """Change since an earlier period: the summary and the table (25 a page); a note when there is none."""
+
+    url_name = "performance:dashboard_change"
+    template_name = "performance/dashboard_change.html"
+
+    def section_context(self, filters, tables):
+        if filters.compare_to is None:
+            return {}
+        return {
+            "change": dashboard.change_summary(filters),
+            "change_table": self.paginate(tables.build("change"), "c-"),
+        }
+
+
+class DashboardLocalitiesView(DashboardSectionView):
+    """Localities: people and money by district, then one table per local indicator (25 districts a page)."""
+
+    url_name = "performance:dashboard_localities"
+    template_name = "performance/dashboard_localities.html"
+
+    def section_context(self, filters, tables):
+        indicators = tables.local_indicators
         rows = list(dashboard.localities(filters, indicators))
         # At national scale there are about a thousand districts: each locality table shows a page of them
         # (with its own page parameter, so paging one leaves the others where they are); the export has them all.
         locality_table = LocalityTable(
-            rows, indicators=[], show_money=built.show_money, caption="Localities: people and money"
+            rows, indicators=[], show_money=tables.show_money, caption="Localities: people and money"
         )
-        locality_table.prefix = "l-"
-        paginate.configure(locality_table)
-        context["locality_table"] = locality_table
-        context["locality_indicator_tables"] = []
-        for n, indicator in enumerate(indicators):
-            table = LocalityTable(
-                rows,
-                indicators=indicators,
-                only=n,
-                show_money=False,
-                caption=f"{indicator.code} {indicator.short_name}",
-            )
-            table.prefix = f"l{n}-"
-            paginate.configure(table)
-            context["locality_indicator_tables"].append(table)
-        return context
+        return {
+            "locality_table": self.paginate(locality_table, "l-"),
+            "locality_indicator_tables": [
+                self.paginate(
+                    LocalityTable(
+                        rows,
+                        indicators=indicators,
+                        only=n,
+                        show_money=False,
+                        caption=f"{indicator.code} {indicator.short_name}",
+                    ),
+                    f"l{n}-",
+                )
+                for n, indicator in enumerate(indicators)
+            ],
+        }
 
 
 class DashboardExportView(DashboardMixin, View):

@@ -1,4 +1,5 @@
-"""The dashboard page: the review's figures, filters, change, completeness, localities and who sees drafts."""
+"""The dashboard's sections (overview, providers, change, localities): the review's figures, filters, change,
+completeness, localities and who sees drafts."""
 
 import re
 
@@ -9,6 +10,10 @@ from performance.models import Result, Return
 
 pytestmark = pytest.mark.django_db
 URL = reverse("performance:dashboard")
+PROVIDERS_URL = reverse("performance:dashboard_providers")
+CHANGE_URL = reverse("performance:dashboard_change")
+LOCALITIES_URL = reverse("performance:dashboard_localities")
+SECTION_URLS = [URL, PROVIDERS_URL, CHANGE_URL, LOCALITIES_URL]
 
 
 def text(response) -> str:
@@ -24,6 +29,8 @@ def test_hubs_and_lrcs_in_2010_11_q2_match_table_three(funder_client):
     assert (headline["green_pct"], headline["amber_pct"], headline["not_reported_pct"]) == (63, 5, 32)
     assert headline["total"] == 41
     assert "26 green (63%), 2 amber (5%), 0 red (0%), 13 not reported (32%) of 41 indicators" in text(response)
+    response = funder_client.get(PROVIDERS_URL, {"period": "2010-11-q2", "provider_kind": ["hub", "lrc"]})
+    assert response.status_code == 200
     rows = {p.code: (p.red, p.amber, p.green, p.not_reported) for p in response.context["provider_table"].data}
     assert rows == {
         "CDLRC": (0, 0, 0, 2),
@@ -49,7 +56,9 @@ def test_the_default_period_is_the_latest_with_counted_returns(lcc_client):
 
 
 def test_val_against_2009_10_q3_has_one_decline_and_29_steady_or_improved(funder_client):
-    response = funder_client.get(URL, {"period": "2010-11-q2", "compare_to": "2009-10-q3", "provider_kind": "cio"})
+    response = funder_client.get(
+        CHANGE_URL, {"period": "2010-11-q2", "compare_to": "2009-10-q3", "provider_kind": "cio"}
+    )
     change = response.context["change"]
     assert change["declined"] == 1
     assert change["declined_indicators"] == ["VAL-28"]
@@ -62,7 +71,7 @@ def test_val_against_2009_10_q3_has_one_decline_and_29_steady_or_improved(funder
 
 
 def test_hubs_that_first_reported_in_q2_show_as_newly_reported(funder_client):
-    response = funder_client.get(URL, {"period": "2010-11-q2", "provider_kind": ["hub", "lrc"]})
+    response = funder_client.get(CHANGE_URL, {"period": "2010-11-q2", "provider_kind": ["hub", "lrc"]})
     change = response.context["change"]
     assert change["newly_reported"] == 28
     assert change["still_not_reported"] == 13
@@ -76,7 +85,7 @@ def test_a_rating_that_disappears_counts_as_no_longer_reported(funder_client):
     result.rag = "not_reported"
     result.not_reported_reason = "no_target"
     result.save()
-    response = funder_client.get(URL, {"period": "2010-11-q2", "compare_to": "2009-10-q3", "provider": "VAL"})
+    response = funder_client.get(CHANGE_URL, {"period": "2010-11-q2", "compare_to": "2009-10-q3", "provider": "VAL"})
     assert response.context["change"]["no_longer_reported"] == 1
 
 
@@ -97,14 +106,16 @@ def test_filters_by_strand_priority_district_rag_and_validation(funder_client):
     assert priorities["High"] == 28
 
 
-def test_an_unknown_period_is_named_in_the_error_summary(funder_client):
-    response = funder_client.get(URL, {"period": "1999-00-q9"})
+@pytest.mark.parametrize("url", SECTION_URLS)
+def test_an_unknown_period_is_named_in_the_error_summary(funder_client, url):
+    response = funder_client.get(url, {"period": "1999-00-q9"})
     assert response.status_code == 200
     assert "Period: Select a valid choice" in text(response)
 
 
-def test_comparing_with_a_later_period_is_refused_by_name(funder_client):
-    response = funder_client.get(URL, {"period": "2009-10-q3", "compare_to": "2010-11-q2"})
+@pytest.mark.parametrize("url", SECTION_URLS)
+def test_comparing_with_a_later_period_is_refused_by_name(funder_client, url):
+    response = funder_client.get(url, {"period": "2009-10-q3", "compare_to": "2010-11-q2"})
     assert "Compare with: Choose a period before 2009/10 Q3 to compare with" in text(response)
     assert response.context["filters"].compare_to is None
 
@@ -114,6 +125,7 @@ def test_completeness_shows_drafts_as_not_submitted(lcc_client):
     summary = {row["measure"]: row["providers"] for row in response.context["completeness_table"].data}
     assert summary["Not submitted (draft or sent back)"] == 11
     assert summary["Signed off"] == 0
+    response = lcc_client.get(PROVIDERS_URL, {"period": "2010-11-q3", "include_drafts": "true"})
     statuses = {p.code: p.return_status for p in response.context["provider_table"].data}
     assert set(statuses.values()) == {"not_submitted"}
 
@@ -123,14 +135,14 @@ def test_q2_returns_are_signed_off_and_on_time(funder_client):
     summary = {row["measure"]: row["providers"] for row in response.context["completeness_table"].data}
     assert summary["Signed off"] == 11
     assert summary["Submitted on time"] == 11
-    assert "On time" in text(response)
+    assert "On time" in text(funder_client.get(PROVIDERS_URL, {"period": "2010-11-q2"}))
 
 
 def test_a_late_submission_reads_late(funder_client):
     late = Return.objects.get(provider__code="VASL", period__quarter=2)
     late.submitted_at = late.submitted_at.replace(month=11, day=15)
     late.save()
-    response = funder_client.get(URL, {"period": "2010-11-q2"})
+    response = funder_client.get(PROVIDERS_URL, {"period": "2010-11-q2"})
     rows = {p.code: p.timeliness for p in response.context["provider_table"].data}
     assert rows["VASL"] == "late"
     assert rows["CABD"] == "on_time"
@@ -143,7 +155,7 @@ def test_localities_split_credit_between_val_and_the_hub_and_lrc(lcc_client):
     Result.objects.create(return_obj=q2, indicator=loc1.first().indicator, district=harborough, rag="green", actual=40)
     loc1.filter(return_obj__provider__code="VASL", return_obj__period__quarter=2).update(actual=100)
     loc1.filter(return_obj__provider__code="LUTLRC", return_obj__period__quarter=2).update(actual=30)
-    response = lcc_client.get(URL, {"period": "2010-11-q2"})
+    response = lcc_client.get(LOCALITIES_URL, {"period": "2010-11-q2"})
     row = next(r for r in response.context["locality_table"].data if r["slug"] == "harborough")
     assert row["money"] == 78000  # VASL £68,000 and Lutterworth LRC £10,000 in 2010/11
     assert (row["loc_0_cio"], row["loc_0_hub"], row["loc_0_lrc"], row["loc_0_total"]) == (40, 100, 30, 170)
@@ -153,23 +165,27 @@ def test_localities_split_credit_between_val_and_the_hub_and_lrc(lcc_client):
 
 
 def test_money_by_district_is_not_shown_to_hubs(hub_client, funder_client):
-    assert "Money into the district" not in text(hub_client.get(URL))
-    assert "Money into the district" in text(funder_client.get(URL))
+    assert "Money into the district" not in text(hub_client.get(LOCALITIES_URL))
+    assert "Money into the district" in text(funder_client.get(LOCALITIES_URL))
 
 
+@pytest.mark.parametrize("url", SECTION_URLS)
 @pytest.mark.parametrize(
     "fixture",
     ["lcc_client", "funder_client", "val_client", "hub_client", "other_hub_client", "lrc_client", "peer_client"],
 )
-def test_every_role_sees_the_dashboard(request, fixture):
-    response = request.getfixturevalue(fixture).get(URL)
+def test_every_role_sees_every_section(request, fixture, url):
+    response = request.getfixturevalue(fixture).get(url)
     assert response.status_code == 200
-    assert "<svg" in response.content.decode()
+    if url in (URL, PROVIDERS_URL):  # the sections with a chart
+        assert "<svg" in response.content.decode()
 
 
-def test_signed_out_visitors_are_sent_to_sign_in(client):
-    response = client.get(URL)
+@pytest.mark.parametrize("url", SECTION_URLS)
+def test_signed_out_visitors_are_sent_to_sign_in(client, url):
+    response = client.get(url)
     assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
 
 
 def _q3_vasl_draft_rated_green():
@@ -219,10 +235,10 @@ def test_without_include_drafts_nobody_counts_a_draft(lcc_client):
 
 
 def test_the_provider_and_change_tables_sort(funder_client):
-    response = funder_client.get(URL, {"period": "2010-11-q2", "p-sort": "-not_reported"})
+    response = funder_client.get(PROVIDERS_URL, {"period": "2010-11-q2", "p-sort": "-not_reported"})
     codes = [row.record.code for row in response.context["provider_table"].paginated_rows]
     assert codes[0] in ("OWCA", "VAC", "VAHB")  # three not reported each, the most
-    response = funder_client.get(URL, {"period": "2010-11-q2", "provider": "VAL", "c-sort": "indicator_code"})
+    response = funder_client.get(CHANGE_URL, {"period": "2010-11-q2", "provider": "VAL", "c-sort": "indicator_code"})
     rows = [row.record for row in response.context["change_table"].paginated_rows]
     assert [row["indicator_code"] for row in rows[:2]] == ["VAL-01", "VAL-02"]
 

@@ -1,5 +1,5 @@
-"""At scale the dashboard's locality tables show a page of districts each, with a page parameter per table;
-the localities export still holds every district."""
+"""At scale the locality tables (the dashboard's localities section) show a page of districts each, with a page
+parameter per table; the localities export still holds every district."""
 
 import csv
 import io
@@ -25,7 +25,7 @@ def test_locality_tables_show_one_page_of_districts_each(lcc_client):
     names = _district_names()
     assert len(names) > 50
 
-    response = lcc_client.get(reverse("performance:dashboard"), QUERY)
+    response = lcc_client.get(reverse("performance:dashboard_localities"), QUERY)
     assert response.status_code == 200
     tables = [response.context["locality_table"], *response.context["locality_indicator_tables"]]
     assert len(tables) > 1
@@ -38,7 +38,7 @@ def test_locality_tables_show_one_page_of_districts_each(lcc_client):
     assert "l-page=2" in html
 
     # The second page of the first table; the others stay on their first page.
-    response = lcc_client.get(reverse("performance:dashboard"), {**QUERY, "l-page": 2})
+    response = lcc_client.get(reverse("performance:dashboard_localities"), {**QUERY, "l-page": 2})
     assert response.status_code == 200
     first = response.context["locality_table"]
     assert [row.record["name"] for row in first.paginated_rows] == names[25:50]

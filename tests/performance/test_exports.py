@@ -27,7 +27,7 @@ def export(client, table, file_format, query=QUERY):
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
 def test_by_provider_export_matches_the_page(funder_client, file_format):
-    page = funder_client.get(reverse("performance:dashboard"), QUERY)
+    page = funder_client.get(reverse("performance:dashboard_providers"), QUERY)
     on_page = {p.code: [p.red, p.amber, p.green, p.not_reported] for p in page.context["provider_table"].data}
     rows = export(funder_client, "by-provider", file_format)
     header = rows[0]
@@ -106,7 +106,10 @@ def test_every_table_exports_in_both_formats(lcc_client, table):
 def test_peer_reviewers_may_not_export(peer_client):
     url = reverse("performance:dashboard_export", kwargs={"table": "by-provider", "file_format": "csv"})
     assert peer_client.get(url).status_code == 403
-    assert "Download this table" not in peer_client.get(reverse("performance:dashboard")).content.decode()
+    for section in ("dashboard", "dashboard_providers", "dashboard_change", "dashboard_localities"):
+        page = peer_client.get(reverse(f"performance:{section}"))
+        assert page.status_code == 200
+        assert "Download this table" not in page.content.decode()
 
 
 def test_an_unknown_table_is_not_found(funder_client):

@@ -125,8 +125,11 @@ EXPECTED_STATUS: dict[str, dict[str, int]] = {
     "performance:return_validate": everyone(405),
     "performance:periods": everyone(403, lcc__officer=200, superuser=200),
     "performance:period_lock": everyone(403, **LCC_POST_ONLY),
-    # The dashboard and indicator pages count submitted returns only: open to everyone signed in.
+    # The dashboard's sections and the indicator pages count submitted returns only: open to everyone signed in.
     "performance:dashboard": everyone(200),
+    "performance:dashboard_providers": everyone(200),
+    "performance:dashboard_change": everyone(200),
+    "performance:dashboard_localities": everyone(200),
     "performance:dashboard_export": everyone(200, **EXPORTERS),
     "performance:indicator": everyone(200),
     "performance:indicator_export": everyone(200, **EXPORTERS),
@@ -274,7 +277,14 @@ SAMPLE_OBJECTS = {
 }
 
 #: Query strings for views whose documented parameters are required (without them they answer 400).
-SAMPLE_QUERIES = {"api:summary": "?period=2010%2F11+Q2"}
+SAMPLE_QUERIES = {
+    "api:summary": "?period=2010%2F11+Q2",
+    # The dashboard's sections with a period that has returns and an earlier one, so each computes its figures.
+    "performance:dashboard": "?period=2010-11-q2&compare_to=2009-10-q3",
+    "performance:dashboard_providers": "?period=2010-11-q2&compare_to=2009-10-q3",
+    "performance:dashboard_change": "?period=2010-11-q2&compare_to=2009-10-q3",
+    "performance:dashboard_localities": "?period=2010-11-q2&compare_to=2009-10-q3",
+}
 
 #: Codes by url name (a funder's code, a provider's, an indicator's); other views take an indicator's.
 SAMPLE_CODES = {"api:funder-detail": "PCT", "api:provider-detail": "VASL"}
