@@ -75,6 +75,14 @@ class DashboardTables:
         self.filters = filters
         self.show_money = user.has_perm("portal.view_contracts")
         self._indicators = None
+        self._per_indicator = None
+
+    @property
+    def per_indicator(self) -> dict:
+        """The results in view counted per indicator, read once for the strand and priority tables."""
+        if self._per_indicator is None:
+            self._per_indicator = dashboard.indicator_rag_counts(self.filters)
+        return self._per_indicator
 
     @property
     def local_indicators(self):
@@ -91,10 +99,12 @@ class DashboardTables:
         if name == "by-provider":
             return ProviderTable(dashboard.providers_in_view(f), caption="By provider")
         if name == "by-strand":
-            return RagCountsTable(dashboard.by_strand(f), label="Strand", caption="By strand")
+            return RagCountsTable(dashboard.by_strand(f, self.per_indicator), label="Strand", caption="By strand")
         if name == "by-priority":
             return RagCountsTable(
-                dashboard.by_outcome_priority(f), label="Outcome priority", caption="By outcome priority"
+                dashboard.by_outcome_priority(f, self.per_indicator),
+                label="Outcome priority",
+                caption="By outcome priority",
             )
         if name == "over-time":
             return RagCountsTable(dashboard.rag_over_time(f), label="Period", caption="Over time")

@@ -17,10 +17,10 @@ pytestmark = pytest.mark.django_db
 #: ``has_perm`` where the rules say no), and the options of the filter form's provider and district selects.
 #: On top of those, its own figures:
 SECTION_QUERIES = {
-    # over time, headline, by kind and completeness, one query each; by strand and by outcome priority two
-    # each (counts per indicator, and the indicators' strands or priorities). The draft returns included are
-    # asked for only with include_drafts.
-    "performance:dashboard": 7 + 8,
+    # over time, headline, by kind and completeness, one query each; the results counted per indicator, once
+    # for by strand and by outcome priority, then the indicators' strands and their outcomes' priorities.
+    # The draft returns included are asked for only with include_drafts.
+    "performance:dashboard": 7 + 7,
     # the providers in view: a count and the page of 25.
     "performance:dashboard_providers": 7 + 2,
     # the change summary, the indicators that declined, and the change table: a count and the page of 25.
