@@ -4,9 +4,10 @@ The FilterSet validates the query string and names the field at fault; the figur
 ``performance.dashboard``, which the export views and the ``pmf_summary`` command call the same way.
 """
 
+from html import escape
+
 import django_filters
 from django import forms
-from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from contracts.models import Organisation, Priority, Strand
@@ -108,11 +109,13 @@ class DashboardFilterSet(django_filters.FilterSet):
             choices = [("", field.field.empty_label), *self.filters["district"].queryset.values_list("slug", "name")]
         else:
             choices = field.field.choices
-        selected = mark_safe(" selected")
-        return format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((value, selected if current and str(value) == current else "", label) for value, label in choices),
+        # Python's own html.escape (quotes too): Django's format_html per option took 35 µs each.
+        return mark_safe(  # noqa: S308 (every value and label is escaped)
+            "".join(
+                f'<option value="{escape(str(value))}"{" selected" if current and str(value) == current else ""}>'
+                f"{escape(str(label))}</option>"
+                for value, label in choices
+            )
         )
 
     def _dashboard_filters_read(self) -> dashboard.DashboardFilters | None:
