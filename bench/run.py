@@ -195,35 +195,17 @@ class Target:
 # The pages the issue names. The locality table is a section of the dashboard: it is timed through its own
 # export (the same selector the page renders). A target whose name does not resolve is skipped (and listed).
 # Targets with ``period`` in their query get the bench period's slug at run time.
+def dashboard_section(label: str, url_name: str, floor_sql: list[str] | str) -> Target:
+    """A page of the dashboard for the bench period, timed over at least 3 runs after 1 warm-up."""
+    return Target(label, url_name, query={"period": ""}, floor_sql=floor_sql, min_runs=3, warm_up=1)
+
+
 TARGETS = [
     Target("home page (no figures)", "home"),
-    Target(
-        "dashboard", "performance:dashboard", query={"period": ""}, floor_sql=DASHBOARD_FLOOR, min_runs=3, warm_up=1
-    ),
-    Target(
-        "dashboard: providers",
-        "performance:dashboard_providers",
-        query={"period": ""},
-        floor_sql=PROVIDERS_FLOOR,
-        min_runs=3,
-        warm_up=1,
-    ),
-    Target(
-        "dashboard: change",
-        "performance:dashboard_change",
-        query={"period": ""},
-        floor_sql=CHANGE_FLOOR,
-        min_runs=3,
-        warm_up=1,
-    ),
-    Target(
-        "dashboard: localities",
-        "performance:dashboard_localities",
-        query={"period": ""},
-        floor_sql=LOCALITY_FLOOR,
-        min_runs=3,
-        warm_up=1,
-    ),
+    dashboard_section("dashboard", "performance:dashboard", DASHBOARD_FLOOR),
+    dashboard_section("dashboard: providers", "performance:dashboard_providers", PROVIDERS_FLOOR),
+    dashboard_section("dashboard: change", "performance:dashboard_change", CHANGE_FLOOR),
+    dashboard_section("dashboard: localities", "performance:dashboard_localities", LOCALITY_FLOOR),
     Target(
         "locality table (CSV)",
         "performance:dashboard_export",
