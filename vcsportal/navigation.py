@@ -15,6 +15,8 @@ class Link:
     label: str
     description: str
     permission: str
+    #: Other pages (url names) that belong to this link: it shows as the current place on them too.
+    also: tuple[str, ...] = ()
 
 
 NAVIGATION: list[Link] = [
@@ -35,6 +37,7 @@ NAVIGATION: list[Link] = [
         "Performance dashboard",
         "The unified quarterly picture.",
         "portal.view_dashboard",
+        also=("performance:dashboard_providers", "performance:dashboard_change", "performance:dashboard_localities"),
     ),
     Link("performance:periods", "Reporting periods", "Open, lock and reopen periods.", "portal.manage_periods"),
     Link("performance:import", "Import returns", "Upload a CSV of results.", "portal.import_returns"),
@@ -92,5 +95,12 @@ def links_for(user) -> list[dict]:
             url = reverse(link.url_name)
         except NoReverseMatch:
             continue
-        links.append({"url": url, "label": link.label, "description": link.description})
+        links.append(
+            {
+                "url": url,
+                "label": link.label,
+                "description": link.description,
+                "url_names": (link.url_name, *link.also),
+            }
+        )
     return links

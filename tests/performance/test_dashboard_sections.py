@@ -149,3 +149,17 @@ def nobody_views_the_dashboard():
 @pytest.mark.parametrize("name", SECTIONS)
 def test_without_view_dashboard_every_section_is_forbidden(funder_client, nobody_views_the_dashboard, name):
     assert funder_client.get(reverse(name)).status_code == 403
+
+
+@pytest.mark.parametrize("name", SECTIONS)
+def test_the_service_navigation_marks_the_dashboard_as_the_current_place(funder_client, name):
+    """On every section the service navigation's "Performance dashboard" is the active item: the page
+    itself on the overview (aria-current="page"), the place you are in on the others (aria-current="true")."""
+    html = funder_client.get(reverse(name)).content.decode()
+    expected = "page" if name == "performance:dashboard" else "true"
+    link = (
+        f'<a class="govuk-service-navigation__link" href="/dashboard/" aria-current="{expected}">'
+        "Performance dashboard</a>"
+    )
+    assert link in html
+    assert html.count("govuk-service-navigation__item--active") == 1
