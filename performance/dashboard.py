@@ -175,12 +175,16 @@ def counts_whole_returns(filters: DashboardFilters) -> bool:
     return not (filters.district or filters.strand or filters.priority or filters.rag or filters.validation)
 
 
+def _counted_summaries(filters: DashboardFilters) -> QuerySet:
+    """The summaries of the returns that count for the dashboard, in any period."""
+    return ReturnSummary.objects.filter(
+        _countable_returns(filters), _provider_q(filters, prefix="return_obj__provider__")
+    ).order_by()
+
+
 def summaries_in_view(filters: DashboardFilters, period: ReportingPeriod | None = None) -> QuerySet:
     """The summaries of the returns that count for the dashboard in ``period`` (default: the filters')."""
-    period = period or filters.period
-    return ReturnSummary.objects.filter(
-        _countable_returns(filters), _provider_q(filters, prefix="return_obj__provider__"), return_obj__period=period
-    ).order_by()
+    return _counted_summaries(filters).filter(return_obj__period=period or filters.period)
 
 
 def rag_sums() -> dict:
@@ -434,9 +438,7 @@ def rag_over_time(filters: DashboardFilters) -> list[dict]:
     }
     if counts_whole_returns(filters):
         rows = (
-            ReturnSummary.objects.filter(
-                _countable_returns(filters), _provider_q(filters, prefix="return_obj__provider__")
-            )
+            _counted_summaries(filters)
             .filter(return_obj__period__in=Subquery(shown))
             .values(**by_period)
             .annotate(**rag_sums())
