@@ -9,9 +9,6 @@ row appears with its first result.
 use it after every kind of write, and ``manage.py check_return_summaries`` runs it on a live database.
 """
 
-from django.db.models import Count, Q
-
-RATED = ("red", "amber", "green")
 COLUMNS = ("red", "amber", "green", "not_reported", "total")
 
 _CATEGORIES = (
@@ -144,20 +141,13 @@ def uninstall(schema_editor) -> None:
 def summary_mismatches() -> list[dict]:
     """Every return whose stored counts differ from a fresh count of its results (an empty list when the
     triggers have done their job): ``return_id``, ``stored`` and ``counted``, each a dict of COLUMNS."""
+    from performance.dashboard import rag_counts
     from performance.models import Result, ReturnSummary
 
-    not_rated = ~Q(rag__in=RATED)
+    # Counted as the dashboard counts results when a filter is about each result: the two must agree.
     counted = {
         row["return_obj"]: {column: row[column] for column in COLUMNS}
-        for row in Result.objects.order_by()
-        .values("return_obj")
-        .annotate(
-            red=Count("pk", filter=Q(rag="red")),
-            amber=Count("pk", filter=Q(rag="amber")),
-            green=Count("pk", filter=Q(rag="green")),
-            not_reported=Count("pk", filter=not_rated),
-            total=Count("pk"),
-        )
+        for row in Result.objects.order_by().values("return_obj").annotate(**rag_counts())
     }
     stored = {
         row["return_obj"]: {column: row[column] for column in COLUMNS}
