@@ -39,10 +39,10 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from core.roles import Role  # noqa: E402
 from performance.models import Result, Return  # noqa: E402
 from vcsportal.demo import DEMO_USERS, demo_users_create  # noqa: E402
 from vcsportal.leicestershire import load_leicestershire  # noqa: E402
-from vcsportal.roles import Role  # noqa: E402
 
 LOAD_MARKER = "<!-- load run (bench/load.py) -->"
 USERS = 20

@@ -18,7 +18,7 @@ from contracts.models import (
     SubContract,
     SubContractVariation,
 )
-from vcsportal.financial_year import format_financial_year
+from core.periods import format_financial_year
 
 
 class FinancialYearListFilter(admin.SimpleListFilter):

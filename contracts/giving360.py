@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from contracts.models import Contract, Organisation, Strand
 from contracts.selectors_360giving import grant_allocations, pooled_contributions_by_funder
-from vcsportal.financial_year import format_financial_year
+from core.periods import format_financial_year
 
 SCHEMA_VERSION = "1.4"
 PLACEHOLDER_PREFIX = "360G-UNREGISTERED"

@@ -7,7 +7,7 @@ from django.db.models import Q, Sum
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from vcsportal.financial_year import format_financial_year
+from core.periods import format_financial_year
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
 

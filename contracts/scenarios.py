@@ -22,8 +22,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, Sum
 
 from contracts.models import Allocation, BudgetLine, BudgetScenario, Contract, Organisation, SubContract
+from core.periods import format_financial_year
 from districts.models import District
-from vcsportal.financial_year import format_financial_year
 
 PENNY = Decimal("0.01")
 ZERO = Decimal("0.00")

@@ -19,7 +19,7 @@ from contracts.models import (
     SubContractVariation,
 )
 from contracts.scenarios import percentage
-from vcsportal.financial_year import format_financial_year
+from core.periods import format_financial_year
 from vcsportal.permissions import visible_allocations, visible_disputes, visible_subcontracts
 
 ZERO = Decimal("0.00")

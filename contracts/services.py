@@ -25,7 +25,7 @@ from contracts.models import (
     SubContractVariation,
 )
 from contracts.scenarios import scenario_calculate
-from vcsportal.financial_year import format_financial_year
+from core.periods import format_financial_year
 
 STALE_MESSAGE = "Someone else changed this since you opened it. Reload the page to see their change, then try again."
 

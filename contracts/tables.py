@@ -5,8 +5,8 @@ from django.utils.html import format_html
 
 from contracts.models import Allocation, BudgetScenario, Contribution, Dispute
 from contracts.templatetags.money import money
-from vcsportal.financial_year import format_financial_year
-from vcsportal.tables import PortalTable
+from core.periods import format_financial_year
+from core.tables import PortalTable
 
 NUMERIC = {"td": {"class": "numeric govuk-table__cell--numeric"}, "th": {"class": "govuk-table__header--numeric"}}
 

@@ -32,8 +32,8 @@ from contracts.forms import (
 from contracts.models import BudgetLine, BudgetScenario, Contract
 from contracts.scenarios import ScenarioFigures, allocation_figures, scenario_figures, scenario_organisations
 from contracts.tables import AllocationTable, ContributionTable, DisputeTable, ScenarioTable
+from core.periods import format_financial_year, parse_financial_year
 from performance.models import Result
-from vcsportal.financial_year import format_financial_year, parse_financial_year
 from vcsportal.permissions import visible_returns, visible_subcontracts
 
 

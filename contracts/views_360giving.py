@@ -9,7 +9,7 @@ from django.views.generic import TemplateView
 
 from contracts.giving360 import NothingToPublish, build_package, package_csv, package_json
 from contracts.selectors_360giving import grant_years
-from vcsportal.financial_year import format_financial_year
+from core.periods import format_financial_year
 
 
 class FinancialYearConverter:

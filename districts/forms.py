@@ -2,7 +2,7 @@
 
 from django import forms
 
-from contracts.forms import PortalForm
+from core.forms import PortalForm
 from districts.models import NegotiationStatus
 
 

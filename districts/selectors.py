@@ -3,9 +3,9 @@
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from contracts.models import Allocation, BudgetLine, Organisation, SubContract
+from core.periods import format_financial_year
 from districts.models import District, NegotiationNote
 from performance.models import Result, Return
-from vcsportal.financial_year import format_financial_year
 from vcsportal.permissions import visible_allocations
 
 

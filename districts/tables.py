@@ -2,8 +2,8 @@
 
 import django_tables2 as tables
 
+from core.tables import PortalTable
 from districts.models import District
-from vcsportal.tables import PortalTable
 
 NUMERIC = {"td": {"class": "govuk-table__cell--numeric"}, "th": {"class": "govuk-table__header--numeric"}}
 

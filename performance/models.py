@@ -9,7 +9,7 @@ from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from contracts.models import Strand
-from vcsportal.financial_year import format_financial_year
+from core.periods import format_financial_year
 
 
 class Indicator(models.Model):

@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from contracts.models import Organisation
 from contracts.selectors import providers_owing_returns
+from core.periods import parse_financial_year
 from districts.models import District
 from performance.models import Indicator, ReportingPeriod, Result, Return, Target
-from vcsportal.financial_year import parse_financial_year
 from vcsportal.permissions import visible_returns
 
 
@@ -141,7 +141,7 @@ def provider_home(organisation: Organisation, *, today: datetime.date | None = N
 def returns_to_review(user) -> QuerySet[Return]:
     """Returns waiting for this reviewer: for CIO staff, sub-contractors' submitted returns; for LCC,
     the CIO's submitted returns and every accepted return waiting for sign-off."""
-    from vcsportal.roles import Role
+    from core.roles import Role
 
     qs = visible_returns(user, Return.objects.select_related("provider", "period"))
     if user.role == Role.CIO_STAFF:

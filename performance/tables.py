@@ -11,10 +11,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
 from contracts.models import Organisation
+from core.tables import PortalTable
 from performance.dashboard import MOVE_LABELS, RETURN_STATUS_LABELS, TIMELINESS_LABELS
 from performance.exports import ExportField
 from performance.models import Rag, ReportingPeriod, Validation
-from vcsportal.tables import PortalTable
 
 RAG_LABELS = dict(Rag.choices)
 VALIDATION_LABELS = dict(Validation.choices)

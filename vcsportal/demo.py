@@ -3,8 +3,8 @@
 from django.db import transaction
 
 from contracts.models import Funder, Organisation
+from core.roles import Role
 from vcsportal.models import User
-from vcsportal.roles import Role
 
 DEMO_PASSWORD = "portal-demo-2011"
 

@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from vcsportal.roles import PROVIDER_ROLES, Role
+from core.roles import PROVIDER_ROLES, Role
 
 
 class User(AbstractUser):

@@ -8,7 +8,7 @@ Scoping functions return querysets limited to what the user may see, so a guesse
 import rules
 from django.db.models import Q, QuerySet
 
-from vcsportal.roles import Role
+from core.roles import Role
 
 
 def _role(user) -> str | None:

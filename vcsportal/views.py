@@ -8,9 +8,9 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+from core.roles import ROLE_SUMMARIES, Role
 from vcsportal.api.tokens import api_token_for, api_token_regenerate
 from vcsportal.navigation import links_for
-from vcsportal.roles import ROLE_SUMMARIES, Role
 
 
 @method_decorator(login_not_required, name="dispatch")

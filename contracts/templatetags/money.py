@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import template
 
-from vcsportal.financial_year import format_financial_year
+from core.periods import format_financial_year
 
 register = template.Library()
 

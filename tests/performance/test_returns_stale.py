@@ -7,10 +7,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from core.roles import Role
 from performance.models import Result
 from tests.performance.conftest import page_data, row_prefix
 from vcsportal.models import User
-from vcsportal.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from vcsportal.financial_year import format_financial_year
+from core.periods import format_financial_year
 
 
 @extend_schema_field({"type": "string", "pattern": r"^\d{4}/\d{2}$", "example": "2010/11"})

@@ -11,8 +11,8 @@ from django.db.models import Q
 from drf_spectacular.utils import extend_schema_field
 
 from contracts.models import Allocation, Contribution, SubContract
+from core.periods import parse_financial_year
 from performance.models import Rag, ReportingPeriod, Result, Return
-from vcsportal.financial_year import parse_financial_year
 
 _PERIOD = re.compile(r"^\s*(\d{4}/\d{2}) Q([1-4])\s*$")
 

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from contracts.models import BudgetScenario, Contract
 from contracts.scenarios import ScenarioFigures, scenario_calculate
-from vcsportal.financial_year import parse_financial_year
+from core.periods import parse_financial_year
 
 COMMAND_RULES = [
     BudgetScenario.Rule.EQUAL_CUT,

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from contracts.giving360 import NothingToPublish, build_package, package_csv, package_json
-from vcsportal.financial_year import parse_financial_year
+from core.periods import parse_financial_year
 
 
 class Command(BaseCommand):

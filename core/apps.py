@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """The ground floor: roles, periods, base forms, tables and views, the policy base, service helpers.
+    It imports no other app of the project."""
+
+    name = "core"
+    verbose_name = "Core"
