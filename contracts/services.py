@@ -25,7 +25,12 @@ from contracts.models import (
     SubContractVariation,
 )
 from contracts.scenarios import scenario_calculate
+from core.events import publish
 from core.periods import format_financial_year
+
+#: Events announced to listeners above (core.events): a dispute raised, a dispute decided.
+DISPUTE_RAISED = "dispute_raised"
+DISPUTE_DECIDED = "dispute_decided"
 
 STALE_MESSAGE = "Someone else changed this since you opened it. Reload the page to see their change, then try again."
 
@@ -478,7 +483,9 @@ def dispute_raise(
         details=(details or "").strip(),
         raised_by=user,
     )
-    return _save(dispute, user=user, reason=f"Raised by {organisation.code}")
+    _save(dispute, user=user, reason=f"Raised by {organisation.code}")
+    publish(DISPUTE_RAISED, dispute, actor=user)
+    return dispute
 
 
 def _lock_undecided(dispute: Dispute) -> Dispute:
@@ -517,4 +524,6 @@ def dispute_decide(*, dispute: Dispute, user, decision: str, hearing_on: datetim
     current.status = Dispute.Status.DECIDED
     current.decided_by = user
     current.decided_at = timezone.now()
-    return _save(current, user=user, reason="Decided (binding)")
+    _save(current, user=user, reason="Decided (binding)")
+    publish(DISPUTE_DECIDED, current, actor=user)
+    return current

@@ -14,7 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import can_proceed
 
+from core.events import publish
 from districts.models import District
+from performance import events
 from performance.models import Indicator, ReportingPeriod, Result, Return, Validation
 from performance.rag import ResultEntry, rag_settled, result_entry_errors, row_label
 from performance.selectors import (
@@ -304,6 +306,7 @@ def return_submit(
     _refuse_if_locked(return_obj)
     if return_obj.status == Return.Status.SUBMITTED and by_import:
         return return_obj  # already submitted: the import only updated its figures
+    resubmitted = return_obj.status == Return.Status.RETURNED or bool(return_obj.review_comment)
     if return_obj.status == Return.Status.RETURNED:
         return_obj.resume()
     if not can_proceed(return_obj.submit):
@@ -317,6 +320,7 @@ def return_submit(
     return_obj.submitted_at = timezone.now()
     return_obj.reopened_after_lock = False
     _bump(return_obj, user=user, reason="Submitted")
+    publish(events.RETURN_SUBMITTED, return_obj, actor=user, resubmitted=resubmitted)
     return return_obj
 
 
@@ -336,6 +340,7 @@ def return_accept(*, return_obj: Return, user) -> Return:
     return_obj.accept()
     return_obj.accepted_at = timezone.now()
     _bump(return_obj, user=user, reason="Accepted")
+    publish(events.RETURN_ACCEPTED, return_obj, actor=user)
     return return_obj
 
 
@@ -359,6 +364,7 @@ def return_send_back(*, return_obj: Return, user, comment: str) -> Return:
     return_obj.submitted_at = None
     return_obj.accepted_at = None
     _bump(return_obj, user=user, reason=f"Sent back: {comment.strip()}")
+    publish(events.RETURN_SENT_BACK, return_obj, actor=user, comment=comment.strip())
     return return_obj
 
 
@@ -372,6 +378,7 @@ def return_sign_off(*, return_obj: Return, user) -> Return:
     return_obj.sign_off()
     return_obj.signed_off_at = timezone.now()
     _bump(return_obj, user=user, reason="Signed off")
+    publish(events.RETURN_SIGNED_OFF, return_obj, actor=user)
     return return_obj
 
 
@@ -397,6 +404,7 @@ def return_reopen(*, return_obj: Return, user, reason: str) -> Return:
     return_obj.accepted_at = None
     return_obj.signed_off_at = None
     _bump(return_obj, user=user, reason=f"Reopened: {reason.strip()}")
+    publish(events.RETURN_REOPENED, return_obj, actor=user, reason=reason.strip())
     return return_obj
 
 
@@ -479,6 +487,7 @@ def period_open(
     if opens_on is not None and wanted.get("due_on", period.due_on) < opens_on:
         raise ReturnRefused("The due date must not be before the day the period opens.")
     changed = [name for name, value in wanted.items() if getattr(period, name) != value]
+    opened = period.pk is None or "status" in changed
     if period.pk is None or changed:
         for name, value in wanted.items():
             setattr(period, name, value)
@@ -502,6 +511,8 @@ def period_open(
             _record(result, user=user, reason=reason)
             result.save()
             report.results_created += 1
+    if opened:
+        publish(events.PERIOD_OPENED, period, actor=user, returns=report.returns_created)
     return report
 
 
