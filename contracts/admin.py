@@ -9,7 +9,6 @@ from contracts.models import (
     ContractExtension,
     ContractYear,
     Contribution,
-    Dispute,
     Funder,
     Organisation,
     Outcome,
@@ -18,6 +17,7 @@ from contracts.models import (
     SubContract,
     SubContractVariation,
 )
+from core.admin import RecordOnlyAdmin
 from core.periods import format_financial_year
 
 
@@ -132,19 +132,6 @@ class BudgetLineAdmin(SimpleHistoryAdmin):
     search_fields = ["note", "district__name"]
 
 
-class RecordOnlyAdmin(admin.ModelAdmin):
-    """Recorded events are written by the services (with their history); the admin only shows them."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(ContractExtension)
 class ContractExtensionAdmin(RecordOnlyAdmin):
     list_display = ["contract", "previous_end_year", "new_end_year", "exercised_by", "exercised_at"]
@@ -176,10 +163,3 @@ class BudgetScenarioAdmin(SimpleHistoryAdmin, RecordOnlyAdmin):
 @admin.register(ScenarioAdoption)
 class ScenarioAdoptionAdmin(RecordOnlyAdmin):
     list_display = ["scenario", "financial_year", "replaces", "adopted_by", "adopted_at"]
-
-
-@admin.register(Dispute)
-class DisputeAdmin(SimpleHistoryAdmin, RecordOnlyAdmin):
-    list_display = ["subject", "raised_by_organisation", "respondent", "status", "hearing_on", "decided_at"]
-    list_filter = ["status"]
-    search_fields = ["subject", "details", "decision"]

@@ -5,9 +5,11 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
 from django.urls import reverse
+from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from core.periods import format_financial_year
+from core.workflow import allowed_by
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
 
@@ -218,7 +220,7 @@ class SubContract(models.Model):
     end_year = models.PositiveSmallIntegerField()
     strands = models.JSONField(default=list, blank=True, help_text="Strands of infrastructure work covered.")
     districts = models.ManyToManyField("districts.District", blank=True, related_name="subcontracts")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.LIVE)
+    status = FSMField(max_length=10, choices=Status.choices, default=Status.LIVE, protected=False)
     ended_on = models.DateField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1, help_text="Goes up with every change; refuses stale edits.")
     history = HistoricalRecords()
@@ -248,6 +250,17 @@ class SubContract(models.Model):
 
     def covers(self, financial_year: int) -> bool:
         return self.status == self.Status.LIVE and self.start_year <= financial_year <= self.end_year
+
+    # Ending early is LCC's step (contracts.policies); contracts.services records the variation.
+    @transition(
+        field=status,
+        source=Status.LIVE,
+        target=Status.ENDED,
+        permission=allowed_by("contracts.manage_subcontract"),
+        custom={"label": "End the sub-contract", "done": "ended"},
+    )
+    def end(self, ended_on):
+        self.ended_on = ended_on
 
 
 class Allocation(models.Model):
@@ -467,66 +480,3 @@ class ScenarioAdoption(models.Model):
 
     def __str__(self):
         return f"{self.scenario} adopted {self.adopted_at:%Y-%m-%d}"
-
-
-class Dispute(models.Model):
-    """A disagreement between the CIO and a hub or LRC, heard by the Peer Review Body, whose decision binds."""
-
-    class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        HEARING_SET = "hearing_set", "Hearing date set"
-        DECIDED = "decided", "Decided"
-
-    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="disputes")
-    raised_by_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="disputes_raised")
-    respondent = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="disputes_answered")
-    subcontract = models.ForeignKey(
-        SubContract, on_delete=models.PROTECT, null=True, blank=True, related_name="disputes"
-    )
-    result = models.ForeignKey(
-        "performance.Result",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="disputes",
-        help_text="The result whose RAG rating is challenged.",
-    )
-    refers_to = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="referenced_by")
-    subject = models.CharField(max_length=200)
-    details = models.TextField()
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
-    hearing_on = models.DateField(null=True, blank=True)
-    decision = models.TextField(blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    raised_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["-raised_at", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                name="dispute_is_about_a_subcontract_or_a_result",
-                condition=Q(subcontract__isnull=False) | Q(result__isnull=False),
-            ),
-            models.CheckConstraint(
-                name="decided_dispute_has_a_decision",
-                condition=~Q(status="decided") | (~Q(decision="") & Q(decided_at__isnull=False)),
-            ),
-            models.CheckConstraint(
-                name="dispute_parties_differ", condition=~Q(raised_by_organisation=models.F("respondent"))
-            ),
-        ]
-
-    def __str__(self):
-        return f"Dispute {self.pk}: {self.subject}"
-
-    def get_absolute_url(self):
-        return reverse("contracts:dispute", kwargs={"pk": self.pk})
-
-    @property
-    def is_decided(self) -> bool:
-        return self.status == self.Status.DECIDED

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from contracts.models import (
     Allocation,
@@ -12,15 +12,15 @@ from contracts.models import (
     Contract,
     ContractYear,
     Contribution,
-    Dispute,
     Organisation,
     ScenarioAdoption,
     SubContract,
     SubContractVariation,
 )
+from contracts.policies import allocations, subcontracts
 from contracts.scenarios import percentage
 from core.periods import format_financial_year
-from vcsportal.permissions import visible_allocations, visible_disputes, visible_subcontracts
+from districts.models import District
 
 ZERO = Decimal("0.00")
 
@@ -106,7 +106,7 @@ def contract_contributions(contract: Contract) -> QuerySet[Contribution]:
 
 def contract_allocations(contract: Contract, user) -> QuerySet[Allocation]:
     """The allocations this user may see, per year, the CIO first."""
-    return visible_allocations(user, Allocation.objects.filter(contract=contract)).select_related(
+    return allocations.instances_for(user, "view", Allocation.objects.filter(contract=contract)).select_related(
         "organisation__district"
     )
 
@@ -116,7 +116,7 @@ def subcontract_list(user, contract: Contract | None = None) -> QuerySet[SubCont
     qs = SubContract.objects.select_related("provider__district", "contract").prefetch_related("districts")
     if contract is not None:
         qs = qs.filter(contract=contract)
-    return visible_subcontracts(user, qs).order_by("provider__kind", "provider__code")
+    return subcontracts.instances_for(user, "view", qs).order_by("provider__kind", "provider__code")
 
 
 def subcontract_allocations(subcontract: SubContract) -> QuerySet[Allocation]:
@@ -196,18 +196,6 @@ def scenario_adoptions(contract: Contract):
     )
 
 
-def dispute_list(user) -> QuerySet[Dispute]:
-    """The disputes this user may see, newest first."""
-    return visible_disputes(user).select_related(
-        "raised_by_organisation", "respondent", "subcontract__provider", "result__indicator", "refers_to"
-    )
-
-
-def dispute_history(dispute: Dispute):
-    """Every recorded change to a dispute (raised, hearing set, decided), oldest first."""
-    return dispute.history.select_related("history_user").order_by("history_date")
-
-
 def subcontracts_with_money(user, contract: Contract) -> QuerySet[SubContract]:
     """Visible sub-contracts with their allocations prefetched for the listing."""
     return subcontract_list(user, contract).prefetch_related(
@@ -242,3 +230,77 @@ def providers_owing_returns(financial_year: int) -> QuerySet[Organisation]:
             subcontracts__end_year__gte=financial_year,
         )
     ).distinct()
+
+
+# --- districts: who works in each and the money that goes there --------------------------------------------
+
+
+def districts_with_coverage() -> QuerySet[District]:
+    """Every district with its count of local providers and of live sub-contracts covering it."""
+    return District.objects.select_related("county").annotate(
+        provider_count=Count("organisations", distinct=True),
+        live_subcontracts=Count("subcontracts", filter=Q(subcontracts__status=SubContract.Status.LIVE), distinct=True),
+    )
+
+
+def district_providers(district: District) -> QuerySet[Organisation]:
+    """The hubs and LRCs based in the district or sub-contracted to cover it."""
+    return (
+        Organisation.objects.filter(Q(district=district) | Q(subcontracts__districts=district))
+        .distinct()
+        .select_related("district")
+        .order_by("kind", "code")
+    )
+
+
+def district_subcontract_money(district: District, user) -> QuerySet:
+    """Money in through sub-contracts covering the district: per year and provider, only what the user may see."""
+    covering = SubContract.objects.filter(
+        districts=district, contract=OuterRef("contract"), provider=OuterRef("organisation")
+    )
+    return (
+        allocations.instances_for(user, "view", Allocation.objects.filter(Exists(covering)))
+        .values("financial_year", "organisation__code", "organisation__name")
+        .annotate(total=Sum("amount"))
+        .order_by("financial_year", "organisation__code")
+    )
+
+
+def district_frontline_money(district: District) -> QuerySet:
+    """Money in through the CIO's front-line district staff budget lines, per year and kind of post."""
+    return (
+        BudgetLine.objects.filter(district=district, category__in=BudgetLine.FRONT_LINE)
+        .values("financial_year", "category")
+        .annotate(total=Sum("amount"))
+        .order_by("financial_year", "category")
+    )
+
+
+def district_money_by_year(district: District, user, *, include_frontline: bool) -> list[dict]:
+    """Totals by year and source (sub-contracts; the CIO's front-line staff), aggregated in the database."""
+    subcontracts = dict(
+        district_subcontract_money(district, user)
+        .values("financial_year")
+        .annotate(total=Sum("amount"))
+        .values_list("financial_year", "total")
+        .order_by()
+    )
+    frontline = {}
+    if include_frontline:
+        frontline = dict(
+            BudgetLine.objects.filter(district=district, category__in=BudgetLine.FRONT_LINE)
+            .values("financial_year")
+            .annotate(total=Sum("amount"))
+            .values_list("financial_year", "total")
+            .order_by()
+        )
+    rows = []
+    for year in sorted(set(subcontracts) | set(frontline)):
+        rows.append(
+            {
+                "year_label": format_financial_year(year),
+                "subcontracts": subcontracts.get(year),
+                "frontline": frontline.get(year) if include_frontline else None,
+            }
+        )
+    return rows

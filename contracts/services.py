@@ -15,7 +15,6 @@ from contracts.models import (
     BudgetScenario,
     Contract,
     ContractExtension,
-    Dispute,
     Organisation,
     ScenarioAdoption,
     ScenarioResult,
@@ -25,23 +24,9 @@ from contracts.models import (
     SubContractVariation,
 )
 from contracts.scenarios import scenario_calculate
-from core.events import publish
 from core.periods import format_financial_year
-
-#: Events announced to listeners above (core.events): a dispute raised, a dispute decided.
-DISPUTE_RAISED = "dispute_raised"
-DISPUTE_DECIDED = "dispute_decided"
-
-STALE_MESSAGE = "Someone else changed this since you opened it. Reload the page to see their change, then try again."
-
-
-def _save(obj, *, user, reason: str):
-    """Validate and save with the history entry's who and why."""
-    obj.full_clean()
-    obj._change_reason = reason[:100]
-    obj._history_user = user
-    obj.save()
-    return obj
+from core.services import delete_with_history, lock_current, save_new_version, save_with_history
+from core.workflow import require_step, transition_refusal
 
 
 def _require_reason(reason: str, field: str = "reason") -> str:
@@ -58,7 +43,7 @@ def _require_reason(reason: str, field: str = "reason") -> str:
 def contract_extend(*, contract: Contract, user, reason: str, years: int | None = None) -> ContractExtension:
     """Exercise the contract's extension option once: move the end year on and record who and why."""
     reason = _require_reason(reason)
-    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    contract = lock_current(contract)
     if contract.extension_exercised:
         raise ValidationError({"years": "The extension option has already been exercised."})
     if not contract.extension_years:
@@ -69,7 +54,7 @@ def contract_extend(*, contract: Contract, user, reason: str, years: int | None 
     previous = contract.end_year
     contract.end_year = previous + years
     contract.extension_exercised = True
-    _save(contract, user=user, reason=f"Extension exercised: {reason}")
+    save_with_history(contract, user=user, reason=f"Extension exercised: {reason}")
     return ContractExtension.objects.create(
         contract=contract, previous_end_year=previous, new_end_year=contract.end_year, reason=reason, exercised_by=user
     )
@@ -111,7 +96,7 @@ def _set_allocation(*, contract, organisation, financial_year, amount: Decimal, 
     if allocation is None:
         allocation = Allocation(contract=contract, organisation=organisation, financial_year=financial_year)
     allocation.amount = amount
-    _save(allocation, user=user, reason=reason)
+    save_with_history(allocation, user=user, reason=reason)
     return before
 
 
@@ -142,7 +127,7 @@ def subcontract_create(
         end_year=end_year,
         strands=_check_strands(strands),
     )
-    _save(subcontract, user=user, reason=f"Created: {reason}")
+    save_with_history(subcontract, user=user, reason=f"Created: {reason}")
     districts = list(districts)
     subcontract.districts.set(districts)
     today = timezone.localdate()
@@ -181,10 +166,9 @@ def _districts_text(districts) -> str:
     return ", ".join(sorted(d.name for d in districts)) or "no districts"
 
 
-def _lock_current(subcontract: SubContract, version: int) -> SubContract:
-    current = SubContract.objects.select_for_update().get(pk=subcontract.pk)
-    if current.version != version:
-        raise ValidationError(STALE_MESSAGE, code="stale")
+def _live_current(subcontract: SubContract, version: int) -> SubContract:
+    """The sub-contract as it is now (locked), refusing an edit made on an older version or an ended one."""
+    current = lock_current(subcontract, version=version)
     if current.status == SubContract.Status.ENDED:
         raise ValidationError("This sub-contract has ended; it can no longer be varied.", code="ended")
     return current
@@ -208,7 +192,7 @@ def subcontract_vary(
     """Vary a live sub-contract: its value for a year, its term, strands or districts. Each change is a
     recorded variation (date, before and after, reason, who). Refuses an edit made on an old version."""
     reason = _require_reason(reason)
-    current = _lock_current(subcontract, version)
+    current = _live_current(subcontract, version)
     varied_on = varied_on or timezone.localdate()
     Kind = SubContractVariation.Kind
     variations = []
@@ -258,8 +242,7 @@ def subcontract_vary(
             record(kind=Kind.VALUE, financial_year=financial_year, amount_before=before, amount_after=amount)
     if not variations:
         raise ValidationError("Nothing was changed: enter a new value, term, strands or districts.", code="no_change")
-    current.version += 1
-    _save(current, user=user, reason=f"Varied: {reason}")
+    save_new_version(current, user=user, reason=f"Varied: {reason}")
     return variations
 
 
@@ -269,12 +252,14 @@ def subcontract_end(
 ) -> SubContractVariation:
     """End a live sub-contract early: it stops covering later years; its allocations stay as history."""
     reason = _require_reason(reason)
-    current = _lock_current(subcontract, version)
+    current = _live_current(subcontract, version)
     ended_on = ended_on or timezone.localdate()
-    current.status = SubContract.Status.ENDED
-    current.ended_on = ended_on
-    current.version += 1
-    _save(current, user=user, reason=f"Ended: {reason}")
+    require_step(current, "end", user)
+    refused = transition_refusal(current, "end")
+    if refused:
+        raise ValidationError(refused)
+    current.end(ended_on=ended_on)
+    save_new_version(current, user=user, reason=f"Ended: {reason}")
     return SubContractVariation.objects.create(
         subcontract=current,
         kind=SubContractVariation.Kind.ENDED,
@@ -304,29 +289,22 @@ def budget_line_create(
     )
     if category != BudgetLine.Category.CENTRAL and district is None:
         raise ValidationError({"district": "Front-line district staff belong to a district: choose one."})
-    return _save(line, user=user, reason="Budget line added")
+    return save_with_history(line, user=user, reason="Budget line added")
 
 
 @transaction.atomic
 def budget_line_update(*, line: BudgetLine, version: int, amount: Decimal, note: str, user) -> BudgetLine:
     """Change a budget line's amount or note; refuses an edit made on an old version."""
-    current = BudgetLine.objects.select_for_update().get(pk=line.pk)
-    if current.version != version:
-        raise ValidationError(STALE_MESSAGE, code="stale")
+    current = lock_current(line, version=version)
     current.amount, current.note = amount, note
-    current.version += 1
-    return _save(current, user=user, reason="Budget line changed")
+    return save_new_version(current, user=user, reason="Budget line changed")
 
 
 @transaction.atomic
 def budget_line_delete(*, line: BudgetLine, version: int, user) -> None:
     """Remove a budget line (its history is kept)."""
-    current = BudgetLine.objects.select_for_update().get(pk=line.pk)
-    if current.version != version:
-        raise ValidationError(STALE_MESSAGE, code="stale")
-    current._change_reason = "Budget line removed"
-    current._history_user = user
-    current.delete()
+    current = lock_current(line, version=version)
+    delete_with_history(current, user=user, reason="Budget line removed")
 
 
 # --- budget scenarios -------------------------------------------------------------------------------------
@@ -366,7 +344,7 @@ def scenario_create(
         else {},
         created_by=user,
     )
-    _save(scenario, user=user, reason="Scenario saved")
+    save_with_history(scenario, user=user, reason="Scenario saved")
     for org, amount, note in transitions:
         ScenarioTransitionLine.objects.create(scenario=scenario, organisation=org, amount=amount, note=note)
     ScenarioResult.objects.bulk_create(
@@ -386,7 +364,7 @@ def scenario_create(
 def scenario_adopt(*, scenario: BudgetScenario, user, reason: str) -> ScenarioAdoption:
     """Make a saved scenario its year's allocations. Recorded; only a later adoption replaces it."""
     reason = _require_reason(reason)
-    scenario = BudgetScenario.objects.select_for_update().get(pk=scenario.pk)
+    scenario = lock_current(scenario)
     if scenario.adopted:
         raise ValidationError("This scenario is already the adopted one for its year.", code="already_adopted")
     if scenario.contract.end_year < scenario.financial_year:
@@ -402,7 +380,7 @@ def scenario_adopt(*, scenario: BudgetScenario, user, reason: str) -> ScenarioAd
     )
     if previous is not None:
         previous.adopted = False
-        _save(previous, user=user, reason=f"Replaced by scenario {scenario.pk}")
+        save_with_history(previous, user=user, reason=f"Replaced by scenario {scenario.pk}")
     history_reason = f"Scenario {scenario.pk} adopted: {reason}"
     kept = set()
     for result in scenario.results.select_related("organisation"):
@@ -418,112 +396,9 @@ def scenario_adopt(*, scenario: BudgetScenario, user, reason: str) -> ScenarioAd
     for stale in Allocation.objects.filter(contract=scenario.contract, financial_year=scenario.financial_year).exclude(
         organisation_id__in=kept
     ):
-        stale._change_reason = history_reason[:100]
-        stale._history_user = user
-        stale.delete()
+        delete_with_history(stale, user=user, reason=history_reason)
     scenario.adopted = True
-    _save(scenario, user=user, reason=f"Adopted: {reason}")
+    save_with_history(scenario, user=user, reason=f"Adopted: {reason}")
     return ScenarioAdoption.objects.create(
         scenario=scenario, financial_year=scenario.financial_year, replaces=previous, reason=reason, adopted_by=user
     )
-
-
-# --- disputes for the Peer Review Body --------------------------------------------------------------------
-
-
-@transaction.atomic
-def dispute_raise(
-    *,
-    user,
-    subject: str,
-    details: str,
-    subcontract: SubContract | None = None,
-    result=None,
-    refers_to: Dispute | None = None,
-) -> Dispute:
-    """A CIO or a hub/LRC raises a dispute about a sub-contract or a RAG rating with the other party.
-
-    The raiser is the user's organisation; the respondent is the other party (the CIO for a hub or LRC,
-    the sub-contractor for the CIO). A decided dispute is never reopened: a new one refers to it.
-    """
-    organisation = user.organisation
-    if organisation is None or organisation.kind not in Organisation.Kind.values:
-        raise ValidationError("Only the CIO, a hub or an LRC can raise a dispute.")
-    if (subcontract is None) == (result is None):
-        raise ValidationError({"subcontract": "Choose either the sub-contract or the RAG rating the dispute is about."})
-    if subcontract is not None:
-        contract = subcontract.contract
-        provider = subcontract.provider
-    else:
-        provider = result.return_obj.provider
-        contract = Contract.objects.filter(provider__kind=Organisation.Kind.CIO, county_id=provider.county_id).first()
-        if contract is None:
-            raise ValidationError({"result": "There is no CIO contract for this provider's county."})
-        if provider.kind == Organisation.Kind.CIO:
-            raise ValidationError({"result": "A RAG challenge is about a hub's or LRC's rating."})
-    if organisation.kind == Organisation.Kind.CIO:
-        respondent = provider
-    else:
-        if provider != organisation:
-            field = "subcontract" if subcontract is not None else "result"
-            raise ValidationError(
-                {field: "A hub or LRC can raise a dispute only about its own sub-contract or rating."}
-            )
-        respondent = contract.provider
-    if refers_to is not None and refers_to.contract_id != contract.pk:
-        raise ValidationError({"refers_to": "The earlier dispute must be under the same contract."})
-    dispute = Dispute(
-        contract=contract,
-        raised_by_organisation=organisation,
-        respondent=respondent,
-        subcontract=subcontract,
-        result=result,
-        refers_to=refers_to,
-        subject=(subject or "").strip(),
-        details=(details or "").strip(),
-        raised_by=user,
-    )
-    _save(dispute, user=user, reason=f"Raised by {organisation.code}")
-    publish(DISPUTE_RAISED, dispute, actor=user)
-    return dispute
-
-
-def _lock_undecided(dispute: Dispute) -> Dispute:
-    current = Dispute.objects.select_for_update().get(pk=dispute.pk)
-    if current.is_decided:
-        raise ValidationError(
-            "This dispute has been decided and the decision binds: raise a new dispute that refers to it.",
-            code="decided",
-        )
-    return current
-
-
-@transaction.atomic
-def dispute_set_hearing(*, dispute: Dispute, user, hearing_on: datetime.date) -> Dispute:
-    """The chair records the hearing date of an undecided dispute."""
-    current = _lock_undecided(dispute)
-    if hearing_on is None:
-        raise ValidationError({"hearing_on": "Enter the hearing date."})
-    current.hearing_on = hearing_on
-    current.status = Dispute.Status.HEARING_SET
-    return _save(current, user=user, reason=f"Hearing set for {hearing_on:%d %B %Y}")
-
-
-@transaction.atomic
-def dispute_decide(*, dispute: Dispute, user, decision: str, hearing_on: datetime.date | None = None) -> Dispute:
-    """The chair records the Peer Review Body's binding decision; after this the dispute cannot change."""
-    current = _lock_undecided(dispute)
-    decision = (decision or "").strip()
-    if not decision:
-        raise ValidationError({"decision": "Enter the Peer Review Body's decision."})
-    if hearing_on is not None:
-        current.hearing_on = hearing_on
-    if current.hearing_on is None:
-        raise ValidationError({"hearing_on": "Enter the date the Peer Review Body heard the dispute."})
-    current.decision = decision
-    current.status = Dispute.Status.DECIDED
-    current.decided_by = user
-    current.decided_at = timezone.now()
-    _save(current, user=user, reason="Decided (binding)")
-    publish(DISPUTE_DECIDED, current, actor=user)
-    return current

@@ -1,9 +1,8 @@
 """Tables for contracts and money: each declares only its columns (PortalTable sets the GOV.UK classes)."""
 
 import django_tables2 as tables
-from django.utils.html import format_html
 
-from contracts.models import Allocation, BudgetScenario, Contribution, Dispute
+from contracts.models import Allocation, BudgetScenario, Contribution
 from contracts.templatetags.money import money
 from core.periods import format_financial_year
 from core.tables import PortalTable
@@ -75,27 +74,3 @@ class ScenarioTable(PortalTable):
 
     def render_adopted(self, value):
         return "Adopted" if value else "No"
-
-
-class DisputeTable(PortalTable):
-    subject = tables.Column(verbose_name="Dispute", orderable=False, linkify=True)
-    raised_by_organisation = tables.Column(accessor="raised_by_organisation__code", verbose_name="Raised by")
-    respondent = tables.Column(accessor="respondent__code", verbose_name="With")
-    about = tables.Column(empty_values=(), verbose_name="About", orderable=False)
-    status = tables.Column(verbose_name="Status", orderable=False)
-    raised_at = tables.DateTimeColumn(verbose_name="Raised", format="j M Y", orderable=False)
-
-    class Meta(PortalTable.Meta):
-        model = Dispute
-        fields = ["subject", "raised_by_organisation", "respondent", "about", "status", "raised_at"]
-        caption = "Disputes"
-        empty_text = "There are no disputes."
-        orderable = False
-
-    def render_about(self, record):
-        if record.subcontract_id:
-            return f"Sub-contract with {record.subcontract.provider.code}"
-        return format_html("RAG rating of {}", record.result.indicator.code)
-
-    def render_status(self, record):
-        return record.get_status_display()

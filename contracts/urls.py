@@ -22,9 +22,4 @@ urlpatterns = [
     path("scenarios/<int:pk>/", views.ScenarioDetailView.as_view(), name="scenario"),
     path("scenarios/<int:pk>/export/", views.ScenarioExportView.as_view(), name="scenario_export"),
     path("scenarios/<int:pk>/adopt/", views.ScenarioAdoptView.as_view(), name="scenario_adopt"),
-    path("disputes/", views.DisputeListView.as_view(), name="disputes"),
-    path("disputes/new/", views.DisputeCreateView.as_view(), name="dispute_create"),
-    path("disputes/<int:pk>/", views.DisputeDetailView.as_view(), name="dispute"),
-    path("disputes/<int:pk>/hearing/", views.DisputeHearingView.as_view(), name="dispute_hearing"),
-    path("disputes/<int:pk>/decide/", views.DisputeDecideView.as_view(), name="dispute_decide"),
 ]

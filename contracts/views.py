@@ -1,4 +1,4 @@
-"""Contract, sub-contract, budget scenario and dispute pages. Views ask vcsportal.permissions and call the
+"""Contract, sub-contract, budget scenario and budget line pages. Views ask contracts.policies and call the
 services; every change is a POST with CSRF, and a refused or invalid change saves nothing."""
 
 import contextlib
@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.views.generic import DetailView, TemplateView
-from rules.contrib.views import PermissionRequiredMixin
 
 from contracts import selectors, services
 from contracts.forms import (
@@ -19,9 +18,6 @@ from contracts.forms import (
     BudgetLineForm,
     BudgetLineUpdateForm,
     ContractExtendForm,
-    DisputeDecideForm,
-    DisputeHearingForm,
-    DisputeRaiseForm,
     ScenarioAdoptForm,
     ScenarioCompareForm,
     ScenarioForm,
@@ -30,53 +26,11 @@ from contracts.forms import (
     SubContractVaryForm,
 )
 from contracts.models import BudgetLine, BudgetScenario, Contract
+from contracts.policies import subcontracts
 from contracts.scenarios import ScenarioFigures, allocation_figures, scenario_figures, scenario_organisations
-from contracts.tables import AllocationTable, ContributionTable, DisputeTable, ScenarioTable
+from contracts.tables import AllocationTable, ContributionTable, ScenarioTable
 from core.periods import format_financial_year, parse_financial_year
-from performance.models import Result
-from vcsportal.permissions import visible_returns, visible_subcontracts
-
-
-class PortalPermissionMixin(PermissionRequiredMixin):
-    """Refuse with 403 (never a login redirect: everyone here is signed in)."""
-
-    raise_exception = True
-
-
-class ActionMixin:
-    """A POST-only change shown on its object's page: on success redirect back, otherwise re-render the page
-    with the form's errors (and 409 when someone else changed the object first)."""
-
-    http_method_names = ["post"]
-    form_context_name = "form"
-    success_message = "Saved."
-
-    def get_form(self):
-        raise NotImplementedError
-
-    def perform(self, form):
-        raise NotImplementedError
-
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        form = self.get_form()
-        status = 200
-        if form.is_valid():
-            try:
-                result = self.perform(form)
-            except ValidationError as error:
-                form.add_service_error(error)
-                if getattr(error, "code", None) == "stale":
-                    status = 409
-            else:
-                messages.success(request, self.success_message)
-                return redirect(self.get_success_url(result))
-        context = self.get_context_data(**{self.form_context_name: form})
-        return self.render_to_response(context, status=status)
-
-    def get_success_url(self, result):
-        return self.object.get_absolute_url()
-
+from core.views import PortalPermissionMixin, ServiceFormMixin
 
 # --- the contract -----------------------------------------------------------------------------------------
 
@@ -122,7 +76,7 @@ class ContractDetailView(PortalPermissionMixin, DetailView):
         return context
 
 
-class ContractExtendView(ActionMixin, ContractDetailView):
+class ContractExtendView(ServiceFormMixin, ContractDetailView):
     permission_required = "portal.manage_contracts"
     form_context_name = "extend_form"
     success_message = "The extension has been exercised and recorded."
@@ -201,7 +155,7 @@ class SubContractDetailView(PortalPermissionMixin, DetailView):
         return context
 
 
-class SubContractVaryView(ActionMixin, SubContractDetailView):
+class SubContractVaryView(ServiceFormMixin, SubContractDetailView):
     permission_required = "portal.manage_contracts"
     form_context_name = "vary_form"
     success_message = "The variation has been recorded."
@@ -226,7 +180,7 @@ class SubContractVaryView(ActionMixin, SubContractDetailView):
         )
 
 
-class SubContractEndView(ActionMixin, SubContractDetailView):
+class SubContractEndView(ServiceFormMixin, SubContractDetailView):
     permission_required = "portal.manage_contracts"
     form_context_name = "end_form"
     success_message = "The sub-contract has been ended."
@@ -251,7 +205,7 @@ class MySubContractView(PortalPermissionMixin, TemplateView):
     permission_required = "contracts.has_own_subcontract"
 
     def get(self, request, *args, **kwargs):
-        subcontract = visible_subcontracts(request.user).order_by("-start_year").first()
+        subcontract = subcontracts.instances_for(request.user, "view").order_by("-start_year").first()
         if subcontract is None:
             raise Http404("Your organisation has no sub-contract.")
         return redirect(subcontract)
@@ -425,7 +379,7 @@ class ScenarioDetailView(PortalPermissionMixin, DetailView):
         return context
 
 
-class ScenarioAdoptView(ActionMixin, ScenarioDetailView):
+class ScenarioAdoptView(ServiceFormMixin, ScenarioDetailView):
     permission_required = "portal.manage_contracts"
     form_context_name = "adopt_form"
     success_message = "The scenario has been adopted as the year's allocations."
@@ -473,121 +427,3 @@ class ScenarioCompareView(PortalPermissionMixin, TemplateView):
             districts = list(zip(figures_a.districts, figures_b.districts, strict=False))
             context.update(a=a, b=b, figures_a=figures_a, figures_b=figures_b, rows=rows, districts=districts)
         return context
-
-
-# --- disputes ---------------------------------------------------------------------------------------------
-
-
-class DisputeListView(PortalPermissionMixin, TemplateView):
-    permission_required = "portal.view_disputes"
-    template_name = "contracts/dispute_list.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            table=DisputeTable(selectors.dispute_list(self.request.user)),
-            can_raise=self.request.user.has_perm("contracts.raise_dispute"),
-            **kwargs,
-        )
-
-
-def _dispute_form(user, data=None, initial=None):
-    results = (
-        Result.objects.filter(return_obj__in=visible_returns(user).exclude(status="draft"))
-        .filter(return_obj__provider__kind__in=["hub", "lrc"])
-        .select_related("indicator", "district", "return_obj__provider", "return_obj__period")
-        .order_by("return_obj__provider__code", "-return_obj__period__financial_year", "indicator__code")
-    )
-    if user.organisation and user.organisation.kind != "cio":
-        results = results.filter(return_obj__provider=user.organisation)
-    subcontracts = visible_subcontracts(user).select_related("provider")
-    disputes = selectors.dispute_list(user)
-    return DisputeRaiseForm(data, subcontracts=subcontracts, results=results, disputes=disputes, initial=initial)
-
-
-class DisputeCreateView(PortalPermissionMixin, TemplateView):
-    permission_required = "contracts.raise_dispute"
-    template_name = "contracts/dispute_create.html"
-
-    def get_context_data(self, **kwargs):
-        if "form" not in kwargs:
-            initial = {}
-            refers = self.request.GET.get("refers_to")
-            if refers and refers.isdigit():
-                initial["refers_to"] = selectors.dispute_list(self.request.user).filter(pk=refers).first()
-            kwargs["form"] = _dispute_form(self.request.user, initial=initial)
-        return super().get_context_data(**kwargs)
-
-    def post(self, request, *args, **kwargs):
-        form = _dispute_form(request.user, request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                dispute = services.dispute_raise(
-                    user=request.user,
-                    subject=data["subject"],
-                    details=data["details"],
-                    subcontract=data["subcontract"],
-                    result=data["result"],
-                    refers_to=data["refers_to"],
-                )
-            except ValidationError as error:
-                form.add_service_error(error)
-            else:
-                messages.success(request, "The dispute has been raised with the Peer Review Body.")
-                return redirect(dispute)
-        return self.render_to_response(self.get_context_data(form=form))
-
-
-class DisputeDetailView(PortalPermissionMixin, DetailView):
-    permission_required = "contracts.view_dispute"
-    template_name = "contracts/dispute_detail.html"
-    context_object_name = "dispute"
-
-    def get_queryset(self):
-        return selectors.dispute_list(self.request.user)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user = self.request.user
-        can_decide = user.has_perm("contracts.decide_dispute", self.object)
-        context.update(
-            history=selectors.dispute_history(self.object),
-            referenced_by=selectors.dispute_list(user).filter(refers_to=self.object),
-            can_decide=can_decide,
-            can_raise=user.has_perm("contracts.raise_dispute"),
-        )
-        if can_decide:
-            context.setdefault("hearing_form", DisputeHearingForm(initial={"hearing_on": self.object.hearing_on}))
-            context.setdefault("decide_form", DisputeDecideForm(initial={"hearing_on": self.object.hearing_on}))
-        return context
-
-
-class DisputeHearingView(ActionMixin, DisputeDetailView):
-    permission_required = "contracts.decide_dispute"
-    form_context_name = "hearing_form"
-    success_message = "The hearing date has been recorded."
-
-    def get_form(self):
-        return DisputeHearingForm(self.request.POST)
-
-    def perform(self, form):
-        return services.dispute_set_hearing(
-            dispute=self.object, user=self.request.user, hearing_on=form.cleaned_data["hearing_on"]
-        )
-
-
-class DisputeDecideView(ActionMixin, DisputeDetailView):
-    permission_required = "contracts.decide_dispute"
-    form_context_name = "decide_form"
-    success_message = "The decision has been recorded. It binds all parties."
-
-    def get_form(self):
-        return DisputeDecideForm(self.request.POST)
-
-    def perform(self, form):
-        return services.dispute_decide(
-            dispute=self.object,
-            user=self.request.user,
-            decision=form.cleaned_data["decision"],
-            hearing_on=form.cleaned_data["hearing_on"],
-        )

@@ -98,7 +98,7 @@ def matches(obj: Model, q: Q) -> bool:
 class Policy:
     """The base of every policy. A subclass names its ``model`` and declares each action as a method
     ``rule_<action>(self, user) -> Q | None`` (``None``: not at all; ``EVERY``: every object). ``permissions``
-    maps actions to the Django permission names that ask this policy."""
+    maps the Django permission names that ask this policy to its actions."""
 
     model: type[Model]
     permissions: dict[str, str] = {}
@@ -133,8 +133,21 @@ class Policy:
 
     def register(self) -> None:
         """Register each named action as a Django permission that asks this policy (idempotent)."""
-        for action, name in self.permissions.items():
+        for name, action in self.permissions.items():
             rules.set_perm(name, _predicate(self, action))
+
+
+class ReadableByEveryone(Policy):
+    """A model whose objects every signed-in user may read (districts, funders, providers, indicators...)."""
+
+    def rule_view(self, user):
+        return EVERY
+
+
+def register(policies) -> None:
+    """Register every named action of these policies (each app's ``policies`` module, when it is ready)."""
+    for policy in policies:
+        policy.register()
 
 
 def _predicate(policy: Policy, action: str):

@@ -33,9 +33,16 @@ def lock_current(
     With ``version``, refuse (raise ``stale(current, version)``) when the row has moved on since."""
     queryset = queryset if queryset is not None else type(obj)._default_manager.all()
     current = queryset.select_for_update(of=("self",)).get(pk=obj.pk)
+    refuse_if_stale(current, version, stale=stale)
+    return current
+
+
+def refuse_if_stale(
+    current: models.Model, version: int | None, *, stale: Callable[[models.Model, int], Exception] = stale_refusal
+) -> None:
+    """Refuse an edit made on an older version than ``current``'s (None: the caller did not say, so no check)."""
     if version is not None and current.version != version:
         raise stale(current, version)
-    return current
 
 
 def record_history(obj: models.Model, *, user, reason: str) -> None:

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -59,7 +60,9 @@ class NegotiationNote(models.Model):
     noted_on = models.DateField()
     status = models.CharField(max_length=20, choices=NegotiationStatus.choices)
     note = models.TextField()
-    recorded_by = models.ForeignKey("vcsportal.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.exceptions import ValidationError
 from django.db.models import (
     Case,
     CharField,
@@ -36,15 +35,15 @@ from django.db.models.lookups import GreaterThan, LessThan
 from django.utils import timezone
 
 from contracts.models import Allocation, BudgetLine, Organisation, Priority, Strand
+from core.policies import prefixed
 from districts.models import District
-from performance import selectors
 from performance.models import Indicator, Rag, ReportingPeriod, Result, Return, ReturnSummary
 
 RATED = (Rag.RED, Rag.AMBER, Rag.GREEN)
 #: Not rated counts as "not reported": an explicit not-reported rating, or a draft row left empty.
 NOT_RATED = ~Q(rag__in=RATED)
-#: Statuses of a return that has not (or no longer) been submitted.
-NOT_SUBMITTED = (Return.Status.DRAFT, Return.Status.RETURNED)
+#: Statuses of a return that has not (or no longer) been submitted: with its provider.
+NOT_SUBMITTED = Return.OPEN_TO_PROVIDER
 RAG_KEYS = ("red", "amber", "green", "not_reported")
 
 
@@ -52,8 +51,8 @@ RAG_KEYS = ("red", "amber", "green", "not_reported")
 class DashboardFilters:
     """What the dashboard is looking at. Built by the page's filter form or by the command's options.
 
-    ``draft_providers`` is the set of organisations whose draft returns may be counted (``None``: drafts are
-    not counted at all); who gets which set is decided by ``vcsportal.permissions``.
+    ``drafts`` says which draft (or sent-back) returns may be counted, as a filter on returns (``None``: drafts
+    are not counted at all); who may count which is the return policy's ``include_drafts`` action.
     """
 
     period: ReportingPeriod
@@ -65,56 +64,30 @@ class DashboardFilters:
     priority: str = ""
     rag: str = ""
     validation: str = ""
-    draft_providers: QuerySet | None = field(default=None, compare=False)
+    drafts: Q | None = field(default=None, compare=False)
 
     @property
     def include_drafts(self) -> bool:
-        return self.draft_providers is not None
+        return self.drafts is not None
 
 
 # --- periods ------------------------------------------------------------------------------------------
 
 
-def period_by_label(label: str) -> ReportingPeriod:
-    """The reporting period written like ``2010/11 Q2``; a ValidationError says what would be accepted."""
-    period = selectors.period_by_label(label)
-    if period is not None:
-        return period
-    if selectors.period_label_parse(label) == (None, None):
-        raise ValidationError(f"“{label}” is not a reporting period: write it like 2010/11 Q2")
-    known = ", ".join(p.label for p in ReportingPeriod.objects.all())
-    raise ValidationError(f"There is no reporting period {label.strip()}; the periods are: {known}")
-
-
-def is_before(earlier: ReportingPeriod, later: ReportingPeriod) -> bool:
-    """Whether one period comes before another."""
-    return (earlier.financial_year, earlier.quarter) < (later.financial_year, later.quarter)
-
-
 def periods_with_counted_returns() -> QuerySet:
     """Periods in which at least one return has been submitted, accepted or signed off, newest first."""
-    counted = Return.objects.filter(period=OuterRef("pk"), status__in=Return.COUNTED)
-    return ReportingPeriod.objects.filter(Exists(counted)).order_by("-financial_year", "-quarter")
+    counted = Return.objects.counted().filter(period=OuterRef("pk"))
+    return ReportingPeriod.objects.filter(Exists(counted)).newest_first()
 
 
 def latest_period_with_returns() -> ReportingPeriod | None:
     """The default period of the dashboard: the latest with counted returns (else the latest period)."""
-    return (
-        periods_with_counted_returns().first()
-        or ReportingPeriod.objects.order_by("-financial_year", "-quarter").first()
-    )
+    return periods_with_counted_returns().first() or ReportingPeriod.objects.newest_first().first()
 
 
 def previous_period_with_returns(period: ReportingPeriod) -> ReportingPeriod | None:
     """The default comparison: the latest period before ``period`` with counted returns."""
-    return (
-        periods_with_counted_returns()
-        .filter(
-            Q(financial_year__lt=period.financial_year)
-            | Q(financial_year=period.financial_year, quarter__lt=period.quarter)
-        )
-        .first()
-    )
+    return periods_with_counted_returns().before(period).first()
 
 
 # --- the results in view ------------------------------------------------------------------------------
@@ -123,8 +96,8 @@ def previous_period_with_returns(period: ReportingPeriod) -> ReportingPeriod | N
 def _countable_returns(filters: DashboardFilters, prefix: str = "return_obj__") -> Q:
     """Submitted, accepted and signed-off returns; drafts too where included and visible to the viewer."""
     q = Q(**{f"{prefix}status__in": Return.COUNTED})
-    if filters.draft_providers is not None:
-        q |= Q(**{f"{prefix}status__in": NOT_SUBMITTED, f"{prefix}provider__in": filters.draft_providers})
+    if filters.drafts is not None:
+        q |= Q(**{f"{prefix}status__in": NOT_SUBMITTED}) & prefixed(filters.drafts, prefix)
     return q
 
 
@@ -402,10 +375,11 @@ def completeness(filters: DashboardFilters) -> dict:
 
 def draft_returns_included(filters: DashboardFilters) -> QuerySet:
     """The not-yet-submitted returns whose figures are in view (empty unless drafts are included)."""
-    if filters.draft_providers is None:
+    if filters.drafts is None:
         return Return.objects.none()
     return (
-        Return.objects.filter(period=filters.period, status__in=NOT_SUBMITTED, provider__in=filters.draft_providers)
+        Return.objects.open_to_provider()
+        .filter(filters.drafts, period=filters.period)
         .filter(provider__in=Organisation.objects.filter(_provider_q(filters)))
         .select_related("provider")
         .order_by("provider__code")
@@ -700,41 +674,6 @@ def indicator_providers(indicator: Indicator) -> QuerySet:
 
 
 # --- the summary the command prints -------------------------------------------------------------------------
-
-
-def pmf_summary_filters(
-    *, period: str, provider_kind: str = "", compare_to: str = "", draft_providers: QuerySet | None = None
-) -> DashboardFilters:
-    """The filters ``pmf_summary`` (the command and the API's summary) asks for, read from its options as
-    written: ``period`` like ``2010/11 Q2``, ``provider_kind`` comma-separated (``hub,lrc``), an optional
-    earlier ``compare_to`` period. Raises a ValidationError keyed by option name (period, compare_to,
-    provider_kind; in that order) saying what would be accepted. ``draft_providers`` is decided by the
-    caller: the command's operator sees every draft, the API asks ``vcsportal.permissions``."""
-    errors: dict[str, str] = {}
-    periods: dict[str, ReportingPeriod | None] = {"period": None, "compare_to": None}
-    for name, label in (("period", period), ("compare_to", compare_to)):
-        if name == "compare_to" and not (label or "").strip():
-            continue
-        try:
-            periods[name] = period_by_label(label or "")
-        except ValidationError as error:
-            errors[name] = " ".join(error.messages)
-    if periods["period"] and periods["compare_to"] and not is_before(periods["compare_to"], periods["period"]):
-        errors["compare_to"] = f"choose a period before {periods['period'].label} to compare with"
-    kinds = tuple(kind.strip() for kind in (provider_kind or "").split(",") if kind.strip())
-    unknown = sorted(set(kinds) - set(Organisation.Kind.values))
-    if unknown:
-        errors["provider_kind"] = (
-            f"{', '.join(unknown)} is not a kind of provider; use cio, hub or lrc, comma-separated"
-        )
-    if errors:
-        raise ValidationError({name: [message] for name, message in errors.items()})
-    return DashboardFilters(
-        period=periods["period"],
-        compare_to=periods["compare_to"],
-        provider_kinds=kinds,
-        draft_providers=draft_providers,
-    )
 
 
 def pmf_summary(filters: DashboardFilters) -> dict:

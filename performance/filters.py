@@ -1,28 +1,103 @@
-"""The dashboard's filters (django-filter): the form people fill in, turned into ``DashboardFilters``.
+"""The one way into the dashboard: a form (django-filter) that turns parameters into ``DashboardFilters``.
 
-The FilterSet validates the query string and names the field at fault; the figures themselves come from
-``performance.dashboard``, which the export views and the ``pmf_summary`` command call the same way.
+The dashboard's pages, their exports, ``manage.py pmf_summary`` and ``/api/summary/`` all read their
+parameters through ``DashboardFilterSet``, so the four can never read a period, a kind of provider or the
+drafts a user may count differently. Periods are accepted as labels (``2010/11 Q2``, as the command and the
+API write them) or slugs (``2010-11-q2``, as the page's select sends them); kinds of provider as repeated
+values (the page's checkboxes) or comma-separated (``hub,lrc``).
+
+The page is lenient: a bad value is shown as an error beside its field and the default is used. The command
+and the API are ``strict``: the period is required and any bad value raises a ValidationError keyed by the
+parameter's name (period, compare_to, provider_kind, include_drafts), or PermissionDenied when drafts are
+asked for by someone who may not count them. Which drafts a user may count is the return policy's
+``include_drafts`` action; ``user`` None is a trusted operator at the command line, who counts every draft.
 """
 
 from html import escape
 
 import django_filters
 from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.utils.safestring import SafeString, mark_safe
 
 from contracts.models import Organisation, Priority, Strand
+from core.periods import PERIOD_EXAMPLE, Period
 from districts.models import District
 from performance import dashboard
 from performance.models import Rag, ReportingPeriod, Result, Validation
-from vcsportal.permissions import draft_providers_visible
+from performance.policies import returns as return_policy
+
+
+class PeriodField(forms.CharField):
+    """A reporting period written as a label or a slug, cleaned to the period itself (from ``periods``, the
+    periods the form read once)."""
+
+    periods: list[ReportingPeriod] = []
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in self.empty_values:
+            return None
+        wanted = Period.parse_or_none(value)
+        if wanted is None:
+            raise ValidationError(f"“{value}” is not a reporting period: write it like {PERIOD_EXAMPLE}")
+        found = next((period for period in self.periods if period.value == wanted), None)
+        if found is None:
+            known = ", ".join(period.label for period in sorted(self.periods, key=lambda p: p.value))
+            raise ValidationError(f"There is no reporting period {wanted.label}; the periods are: {known}")
+        return found
+
+
+class ProviderKindField(forms.MultipleChoiceField):
+    """Kinds of provider, as repeated values or comma-separated in one."""
+
+    def to_python(self, value):
+        values = super().to_python([value] if isinstance(value, str) else value)
+        return [kind.strip() for item in values for kind in item.split(",") if kind.strip()]
+
+    def validate(self, value):
+        unknown = sorted(set(value) - set(Organisation.Kind.values))
+        if unknown:
+            raise ValidationError(
+                f"{', '.join(unknown)} is not a kind of provider; use cio, hub or lrc, comma-separated"
+            )
+
+
+class StrictBooleanField(forms.Field):
+    """Yes or no, refusing anything else (``perhaps`` is not a yes)."""
+
+    TRUE, FALSE = {"true", "1", "on", "yes"}, {"false", "0", "off", "no", ""}
+
+    def to_python(self, value):
+        text = str(value if value is not None else "").strip().lower()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise ValidationError("Must be a valid boolean: true or false.")
+
+
+class PeriodFilter(django_filters.Filter):
+    field_class = PeriodField
+
+
+class ProviderKindFilter(django_filters.MultipleChoiceFilter):
+    field_class = ProviderKindField
+
+
+class StrictBooleanFilter(django_filters.Filter):
+    field_class = StrictBooleanField
+
+
+def _choice(label, *, choices, empty):
+    return django_filters.ChoiceFilter(label=label, choices=choices, empty_label=empty, method="filter_nothing")
 
 
 class DashboardFilterSet(django_filters.FilterSet):
-    period = django_filters.ChoiceFilter(label="Period", method="filter_nothing", empty_label=None)
-    compare_to = django_filters.ChoiceFilter(
-        label="Compare with", method="filter_nothing", empty_label="The previous period with returns"
-    )
-    provider_kind = django_filters.MultipleChoiceFilter(
+    period = PeriodFilter(label="Period", method="filter_nothing")
+    compare_to = PeriodFilter(label="Compare with", method="filter_nothing")
+    provider_kind = ProviderKindFilter(
         label="Kind of provider",
         choices=Organisation.Kind.choices,
         widget=forms.CheckboxSelectMultiple,
@@ -42,39 +117,35 @@ class DashboardFilterSet(django_filters.FilterSet):
         empty_label="Every district",
         method="filter_nothing",
     )
-    strand = django_filters.ChoiceFilter(
-        label="Strand", choices=Strand.choices, empty_label="Every strand", method="filter_nothing"
-    )
-    priority = django_filters.ChoiceFilter(
-        label="Outcome priority", choices=Priority.choices, empty_label="Every priority", method="filter_nothing"
-    )
-    rag = django_filters.ChoiceFilter(
-        label="RAG rating", choices=Rag.choices, empty_label="Any", method="filter_nothing"
-    )
-    validation = django_filters.ChoiceFilter(
-        label="Validated or self-rated", choices=Validation.choices, empty_label="Either", method="filter_nothing"
-    )
-    include_drafts = django_filters.BooleanFilter(
-        label="Include draft returns you may see",
-        widget=forms.CheckboxInput,
-        method="filter_nothing",
-    )
+    strand = _choice("Strand", choices=Strand.choices, empty="Every strand")
+    priority = _choice("Outcome priority", choices=Priority.choices, empty="Every priority")
+    rag = _choice("RAG rating", choices=Rag.choices, empty="Any")
+    validation = _choice("Validated or self-rated", choices=Validation.choices, empty="Either")
+    include_drafts = StrictBooleanFilter(label="Include draft returns you may see", method="filter_nothing")
+
+    #: The empty choice of each period select (the period itself has none: it defaults to the latest).
+    PERIOD_EMPTY = {"compare_to": "The previous period with returns"}
+    #: The selects of many rows, read as plain values: the field each option's value is.
+    MODEL_SELECTS = {"provider": "code", "district": "slug"}
+    #: The order the command and the API name a bad parameter in.
+    STRICT_ORDER = ("period", "compare_to", "provider_kind", "include_drafts")
 
     class Meta:
         model = Result
         fields = []
 
-    def __init__(self, data=None, *args, user, **kwargs):
+    def __init__(self, data=None, *args, user, strict: bool = False, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.user = user
-        self.periods = list(ReportingPeriod.objects.order_by("-financial_year", "-quarter"))
-        choices = [(p.slug, p.label) for p in self.periods]
-        self.filters["period"].extra["choices"] = choices
-        self.filters["compare_to"].extra["choices"] = choices
-        self.may_include_drafts = user.has_perm("performance.include_drafts")
-        if not self.may_include_drafts:
-            # The field is not offered, and a hand-made ?include_drafts=on is ignored.
+        self.strict = strict
+        # Which drafts this user may count (a filter on returns), None when they may not ask: the page does not
+        # offer the field then, and a hand-made ?include_drafts=on is ignored (before the form is built).
+        self.drafts_allowed = Q() if user is None else return_policy.rule(user, "include_drafts")
+        if self.drafts_allowed is None and not strict:
             del self.filters["include_drafts"]
+        self.periods = list(ReportingPeriod.objects.newest_first())
+        for name in ("period", "compare_to"):
+            self.form.fields[name].periods = self.periods
 
     def filter_nothing(self, queryset, name, value):
         """Each field narrows the figures through ``dashboard_filters``; nothing is filtered here."""
@@ -83,51 +154,44 @@ class DashboardFilterSet(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         return dashboard.results_in_view(self.dashboard_filters())
 
-    def _period(self, slug):
-        return next((p for p in self.periods if p.slug == slug), None)
-
     def dashboard_filters(self) -> dashboard.DashboardFilters | None:
-        """What the form asks for, with the defaults filled in; None when there is no period at all. Worked
-        out once per request (the page, its selects and its sections all ask)."""
+        """What the parameters ask for, with the defaults filled in; None when there is no period at all (the
+        page then says so). Strict: raises instead (see the module's docstring). Worked out once."""
         if not hasattr(self, "_dashboard_filters"):
             self._dashboard_filters = self._dashboard_filters_read()
         return self._dashboard_filters
 
-    def select_options(self, name: str) -> SafeString:
-        """The ``<option>`` elements of one of the form's selects, the current choice selected (the period
-        defaults to the one shown). Written here rather than in the template: at national scale the provider
-        and district selects list some 1,400 providers and 1,000 districts, which took the template language
-        about half a second; here they are read as plain values, without a model instance each."""
-        field = self.form[name]
-        current = field.value()
-        current = "" if current is None else str(current)
-        if name == "period" and not current and self.dashboard_filters() is not None:
-            current = self.dashboard_filters().period.slug
-        if name == "provider":
-            choices = [("", field.field.empty_label), *self.filters["provider"].queryset.values_list("code", "name")]
-        elif name == "district":
-            choices = [("", field.field.empty_label), *self.filters["district"].queryset.values_list("slug", "name")]
-        else:
-            choices = field.field.choices
-        # Python's own html.escape (quotes too): Django's format_html per option took 35 µs each.
-        return mark_safe(  # noqa: S308 (every value and label is escaped)
-            "".join(
-                f'<option value="{escape(str(value))}"{" selected" if current and str(value) == current else ""}>'
-                f"{escape(str(label))}</option>"
-                for value, label in choices
-            )
-        )
+    def _errors_in_order(self) -> dict[str, list[str]]:
+        errors = {name: list(self.form.errors[name]) for name in self.STRICT_ORDER if name in self.form.errors}
+        if self.strict and "period" not in errors and not self.form.cleaned_data.get("period"):
+            errors = {"period": [f"“” is not a reporting period: write it like {PERIOD_EXAMPLE}"], **errors}
+        return errors
 
     def _dashboard_filters_read(self) -> dashboard.DashboardFilters | None:
-        data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
-        period = self._period(data.get("period")) or dashboard.latest_period_with_returns()
+        valid = self.is_bound and self.form.is_valid()
+        if self.strict:
+            errors = self._errors_in_order()
+            if errors:
+                raise ValidationError(errors)
+        # The page shows a bad value's error and the default figures (every filter as if none were given).
+        data = self.form.cleaned_data if valid else {}
+        period = data.get("period") or dashboard.latest_period_with_returns()
         if period is None:
             return None
-        compare_to = self._period(data.get("compare_to"))
-        if compare_to is not None and not dashboard.is_before(compare_to, period):
-            self.form.add_error("compare_to", f"Choose a period before {period.label} to compare with")
+        compare_to = data.get("compare_to")
+        if compare_to is not None and not compare_to.is_before(period):
+            message = f"Choose a period before {period.label} to compare with"
+            if self.strict:
+                raise ValidationError({"compare_to": [message]})
+            self.form.add_error("compare_to", message)
             compare_to = None
-        compare_to = compare_to or dashboard.previous_period_with_returns(period)
+        if compare_to is None and not self.strict:
+            compare_to = dashboard.previous_period_with_returns(period)
+        drafts = None
+        if data.get("include_drafts"):
+            if self.drafts_allowed is None:
+                raise PermissionDenied("include_drafts: your role may not include draft returns in the summary.")
+            drafts = self.drafts_allowed
         provider = data.get("provider")
         return dashboard.DashboardFilters(
             period=period,
@@ -139,5 +203,41 @@ class DashboardFilterSet(django_filters.FilterSet):
             priority=data.get("priority") or "",
             rag=data.get("rag") or "",
             validation=data.get("validation") or "",
-            draft_providers=draft_providers_visible(self.user) if data.get("include_drafts") else None,
+            drafts=drafts,
         )
+
+    def select_options(self, name: str) -> SafeString:
+        """The ``<option>`` elements of one of the form's selects, the current choice selected (the periods
+        as the figures shown: the period defaults to the latest). Written here rather than in the template: at
+        national scale the provider and district selects list some 1,400 providers and 1,000 districts, which
+        took the template language about half a second; here they are read as plain values."""
+        field = self.form[name]
+        filters = self.dashboard_filters()
+        if name in ("period", "compare_to"):
+            shown = getattr(filters, name, None) if filters is not None else None
+            current = shown.slug if shown is not None and not (name == "compare_to" and not field.value()) else ""
+            choices = [(p.slug, p.label) for p in self.periods]
+            if name in self.PERIOD_EMPTY:
+                choices = [("", self.PERIOD_EMPTY[name]), *choices]
+        else:
+            current = field.value()
+            current = "" if current is None else str(current)
+            if name in self.MODEL_SELECTS:
+                values = self.filters[name].queryset.values_list(self.MODEL_SELECTS[name], "name")
+                choices = [("", field.field.empty_label), *values]
+            else:
+                choices = field.field.choices
+        # Python's own html.escape (quotes too): Django's format_html per option took 35 µs each.
+        return mark_safe(  # noqa: S308 (every value and label is escaped)
+            "".join(
+                f'<option value="{escape(str(value))}"{" selected" if current and str(value) == current else ""}>'
+                f"{escape(str(label))}</option>"
+                for value, label in choices
+            )
+        )
+
+
+def summary_filters(parameters: dict, *, user) -> dashboard.DashboardFilters:
+    """The filters of ``pmf_summary`` and ``/api/summary/``: the parameters read strictly by the dashboard's
+    own form (``user`` None for the command's operator)."""
+    return DashboardFilterSet(parameters, user=user, strict=True).dashboard_filters()

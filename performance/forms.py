@@ -5,9 +5,10 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
+from core.periods import Period
 from performance.models import Indicator, NotReportedReason, Rag, Result, Validation
 from performance.rag import TEXT_FIELDS, ResultEntry, result_entry_errors, row_label
-from performance.selectors import TargetFound, period_label_parse
+from performance.selectors import TargetFound
 
 #: Hints shown under a return row's fields, and read out with them.
 ROW_HINTS = {
@@ -199,10 +200,10 @@ class PeriodOpenForm(forms.Form):
     )
 
     def clean_period(self):
-        year, quarter = period_label_parse(self.cleaned_data["period"])
-        if year is None:
+        wanted = Period.parse_or_none(self.cleaned_data["period"])
+        if wanted is None:
             raise forms.ValidationError("Enter the period like 2010/11 Q4 (a financial year, then Q1 to Q4)")
-        return year, quarter
+        return wanted.financial_year, wanted.quarter
 
 
 class ReturnImportForm(forms.Form):

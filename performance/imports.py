@@ -14,10 +14,11 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 
 from contracts.models import Organisation
+from core.periods import Period
 from districts.models import District
 from performance.models import Indicator, NotReportedReason, Rag, Return
 from performance.rag import ResultEntry
-from performance.selectors import indicators_by_code, period_label_parse
+from performance.selectors import indicators_by_code
 from performance.services import ReturnRefused, ReturnRowsInvalid, return_save, return_submit
 
 HEADER = ["period", "provider", "indicator", "district", "rag", "actual", "target", "reason", "narrative"]
@@ -253,7 +254,8 @@ def _import(data: bytes, *, user, submit: bool, report: ImportReport):
         cells = dict(zip(HEADER, (cell.strip() for cell in row), strict=True))
         before = len(problems)
 
-        year, quarter = period_label_parse(cells["period"])
+        written = Period.parse_or_none(cells["period"])
+        year, quarter = (written.financial_year, written.quarter) if written else (None, None)
         provider = providers.get(cells["provider"])
         if year is None:
             problems.append(

@@ -9,7 +9,9 @@ from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from contracts.models import Strand
-from core.periods import format_financial_year
+from core.periods import Period, format_financial_year
+from core.workflow import allowed_by, refusal
+from performance import events
 
 
 class Indicator(models.Model):
@@ -110,6 +112,26 @@ class Target(models.Model):
         return f"{self.indicator.code} {when}: {self.value}"
 
 
+class ReportingPeriodQuerySet(models.QuerySet):
+    def for_period(self, period: Period) -> "ReportingPeriodQuerySet":
+        return self.filter(financial_year=period.financial_year, quarter=period.quarter)
+
+    def by_label(self, text: str) -> "ReportingPeriod | None":
+        """The period written like ``2010/11 Q3`` (or ``2010-11-q3``); None when malformed or unknown."""
+        period = Period.parse_or_none(text)
+        return None if period is None else self.for_period(period).first()
+
+    def before(self, period: "ReportingPeriod | Period") -> "ReportingPeriodQuerySet":
+        """The periods that come before ``period``."""
+        return self.filter(
+            Q(financial_year__lt=period.financial_year)
+            | Q(financial_year=period.financial_year, quarter__lt=period.quarter)
+        )
+
+    def newest_first(self) -> "ReportingPeriodQuerySet":
+        return self.order_by("-financial_year", "-quarter")
+
+
 class ReportingPeriod(models.Model):
     """A quarter of a financial year (Q1 is April to June) in which providers report."""
 
@@ -126,6 +148,8 @@ class ReportingPeriod(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
     history = HistoricalRecords()
 
+    objects = ReportingPeriodQuerySet.as_manager()
+
     class Meta:
         ordering = ["financial_year", "quarter"]
         constraints = [
@@ -137,13 +161,55 @@ class ReportingPeriod(models.Model):
         return self.label
 
     @property
+    def value(self) -> Period:
+        """The quarter itself: ordered in time, written as a label or a slug."""
+        return Period(self.financial_year, self.quarter)
+
+    @property
     def label(self) -> str:
-        return f"{format_financial_year(self.financial_year)} Q{self.quarter}"
+        return self.value.label
 
     @property
     def slug(self) -> str:
         """The label in URL form, e.g. ``2010-11-q2``."""
-        return f"{self.financial_year}-{(self.financial_year + 1) % 100:02d}-q{self.quarter}"
+        return self.value.slug
+
+    def is_before(self, other: "ReportingPeriod") -> bool:
+        return self.value < other.value
+
+
+class ReturnQuerySet(models.QuerySet):
+    def counted(self) -> "ReturnQuerySet":
+        """Returns whose figures count on dashboards: submitted, accepted or signed off."""
+        return self.filter(status__in=Return.COUNTED)
+
+    def open_to_provider(self) -> "ReturnQuerySet":
+        """Returns with their provider: a draft, or sent back to be changed."""
+        return self.filter(status__in=Return.OPEN_TO_PROVIDER)
+
+
+@refusal("{obj} is locked: its period {obj.period.label} was locked. Only an LCC officer can reopen it, with a reason.")
+def not_locked(return_obj) -> bool:
+    """Its provider may still change it: its period is not locked, or LCC reopened it."""
+    return not return_obj.is_locked
+
+
+@refusal(
+    "{obj.period.label} is locked: a return can no longer be sent back; an LCC officer can reopen it with a reason."
+)
+def period_not_locked(return_obj) -> bool:
+    return return_obj.period.status != ReportingPeriod.Status.LOCKED
+
+
+@refusal("{obj} is already open to its provider: there is nothing to reopen.")
+def not_open_in_an_open_period(return_obj) -> bool:
+    """A draft or sent-back return is reopened only when its period is locked (so its provider may finish it)."""
+    return return_obj.status not in Return.OPEN_TO_PROVIDER or not period_not_locked(return_obj)
+
+
+@refusal("{obj} has already been reopened.")
+def not_already_reopened(return_obj) -> bool:
+    return not (return_obj.status in Return.OPEN_TO_PROVIDER and return_obj.reopened_after_lock)
 
 
 class Return(models.Model):
@@ -158,6 +224,10 @@ class Return(models.Model):
 
     #: Statuses whose figures count on dashboards.
     COUNTED = (Status.SUBMITTED, Status.ACCEPTED, Status.SIGNED_OFF)
+    #: Statuses in which the return is with its provider (to fill in, or to change after being sent back).
+    OPEN_TO_PROVIDER = (Status.DRAFT, Status.RETURNED)
+    #: Statuses in which a reviewer looks at it (and validates or challenges its ratings).
+    IN_REVIEW = (Status.SUBMITTED, Status.ACCEPTED)
 
     provider = models.ForeignKey("contracts.Organisation", on_delete=models.PROTECT, related_name="returns")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="returns")
@@ -176,6 +246,8 @@ class Return(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     history = HistoricalRecords()
+
+    objects = ReturnQuerySet.as_manager()
 
     class Meta:
         ordering = ["period", "provider__kind", "provider__name"]
@@ -199,37 +271,133 @@ class Return(models.Model):
         """Its period is locked and LCC has not reopened it: its provider may no longer change it."""
         return self.period.status == ReportingPeriod.Status.LOCKED and not self.reopened_after_lock
 
-    # The workflow's transitions: draft -> submitted -> accepted -> signed off; submitted or accepted ->
-    # returned (with a comment) -> draft; LCC reopens any return (with a reason), also a draft in a locked
-    # period so that its provider may finish it. Who may fire each one is decided in vcsportal.permissions;
-    # the services in performance.services check the period's lock and record the who, when and why.
-    @transition(field=status, source=[Status.DRAFT], target=Status.SUBMITTED)
-    def submit(self):
-        pass
+    @property
+    def is_open_to_provider(self) -> bool:
+        return self.status in self.OPEN_TO_PROVIDER
 
-    @transition(field=status, source=[Status.SUBMITTED], target=Status.ACCEPTED)
-    def accept(self):
-        pass
+    @property
+    def is_sent_back(self) -> bool:
+        return self.status == self.Status.RETURNED
 
-    @transition(field=status, source=[Status.ACCEPTED], target=Status.SIGNED_OFF)
-    def sign_off(self):
-        pass
+    @property
+    def is_in_review(self) -> bool:
+        return self.status in self.IN_REVIEW
 
-    @transition(field=status, source=[Status.SUBMITTED, Status.ACCEPTED], target=Status.RETURNED)
-    def send_back(self):
-        pass
+    @classmethod
+    def sources_of(cls, step: str) -> list[str]:
+        """The statuses the workflow step ``step`` starts from."""
+        return list(getattr(cls, step)._django_fsm.transitions)
 
-    @transition(field=status, source=[Status.RETURNED], target=Status.DRAFT)
+    # The workflow. Each step says when it is open (its source statuses and conditions), whose step it is (its
+    # permission, which asks performance.policies) and what it stamps; ``custom`` holds how the step reads
+    # (its button, its history reason, the event it announces). performance.services fires them (one
+    # service, ``return_transition``) and the return page offers the steps the machine says are open.
+    @transition(
+        field=status,
+        source=[Status.DRAFT, Status.RETURNED],
+        target=Status.SUBMITTED,
+        conditions=[not_locked],
+        permission=allowed_by("performance.edit_return"),
+        custom={
+            "done": "submitted",
+            "not_from": "{obj} is {status}: only a draft can be submitted.",
+            "reason": "Submitted",
+            "event": events.RETURN_SUBMITTED,
+        },
+    )
+    def submit(self, when):
+        self.submitted_at = when
+        self.reopened_after_lock = False
+
+    @transition(
+        field=status,
+        source=[Status.RETURNED],
+        target=Status.DRAFT,
+        conditions=[not_locked],
+        permission=allowed_by("performance.edit_return"),
+        custom={"done": "taken back to draft"},
+    )
     def resume(self):
-        pass
+        """A sent-back return becomes a draft again as soon as its provider changes it."""
+
+    @transition(
+        field=status,
+        source=[Status.SUBMITTED],
+        target=Status.ACCEPTED,
+        permission=allowed_by("performance.accept_return"),
+        custom={
+            "label": "Accept return",
+            "done": "accepted",
+            "reason": "Accepted",
+            "event": events.RETURN_ACCEPTED,
+            "url_name": "performance:return_accept",
+        },
+    )
+    def accept(self, when):
+        self.accepted_at = when
+
+    @transition(
+        field=status,
+        source=[Status.ACCEPTED],
+        target=Status.SIGNED_OFF,
+        permission=allowed_by("performance.sign_off_return"),
+        custom={
+            "label": "Sign off return",
+            "done": "signed off",
+            "reason": "Signed off",
+            "event": events.RETURN_SIGNED_OFF,
+            "url_name": "performance:return_sign_off",
+        },
+    )
+    def sign_off(self, when):
+        self.signed_off_at = when
+
+    @transition(
+        field=status,
+        source=[Status.SUBMITTED, Status.ACCEPTED],
+        target=Status.RETURNED,
+        conditions=[period_not_locked],
+        permission=allowed_by("performance.send_back_return"),
+        custom={
+            "label": "Send back",
+            "done": "sent back",
+            "reason": "Sent back: {comment}",
+            "event": events.RETURN_SENT_BACK,
+            "url_name": "performance:return_send_back",
+            "comment_label": "Comment for the provider",
+            "comment_missing": "Write a comment telling the provider what to change.",
+            "legend": "Send back to {provider}",
+        },
+    )
+    def send_back(self, when, comment):
+        self.review_comment = comment
+        self.submitted_at = None
+        self.accepted_at = None
 
     @transition(
         field=status,
         source=[Status.DRAFT, Status.RETURNED, Status.SUBMITTED, Status.ACCEPTED, Status.SIGNED_OFF],
         target=Status.DRAFT,
+        conditions=[not_open_in_an_open_period, not_already_reopened],
+        permission=allowed_by("performance.reopen_return"),
+        custom={
+            "label": "Reopen",
+            "done": "reopened",
+            "reason": "Reopened: {comment}",
+            "event": events.RETURN_REOPENED,
+            "url_name": "performance:return_reopen",
+            "comment_label": "Reason for reopening",
+            "comment_as": "reason",
+            "comment_missing": "Write the reason for reopening the return.",
+            "legend": "Reopen this return",
+        },
     )
-    def reopen(self):
-        pass
+    def reopen(self, when, comment):
+        self.review_comment = comment
+        self.reopened_after_lock = self.period.status == ReportingPeriod.Status.LOCKED
+        self.submitted_at = None
+        self.accepted_at = None
+        self.signed_off_at = None
 
 
 class Rag(models.TextChoices):

@@ -4,38 +4,17 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from contracts.models import Organisation
 from contracts.selectors import providers_owing_returns
-from core.periods import parse_financial_year
 from districts.models import District
 from performance.models import Indicator, ReportingPeriod, Result, Return, Target
-from vcsportal.permissions import visible_returns
+from performance.policies import returns as return_policy
 
-
-def period_by_label(label: str) -> ReportingPeriod | None:
-    """The reporting period written like ``2010/11 Q3``, or None when the label is malformed or unknown."""
-    year, quarter = period_label_parse(label)
-    if year is None:
-        return None
-    return ReportingPeriod.objects.filter(financial_year=year, quarter=quarter).first()
-
-
-def period_label_parse(label: str) -> tuple[int | None, int | None]:
-    """(financial year, quarter) from a label like ``2010/11 Q3``; (None, None) when it is not one."""
-    text = (label or "").strip()
-    if " Q" not in text:
-        return None, None
-    year_text, quarter_text = text.rsplit(" Q", 1)
-    try:
-        year = parse_financial_year(year_text)
-    except Exception:  # noqa: BLE001 - any malformed label is simply "not a period"
-        return None, None
-    if quarter_text not in {"1", "2", "3", "4"}:
-        return None, None
-    return year, int(quarter_text)
+#: The workflow's review steps: what a reviewer's list waits for.
+REVIEW_STEPS = ("accept", "sign_off")
 
 
 def providers_reporting_in(financial_year: int) -> QuerySet[Organisation]:
@@ -91,7 +70,8 @@ def targets_for(*, provider: Organisation, period: ReportingPeriod, indicators=N
 
 def return_for_user(user, pk: int) -> Return:
     """The return with this id if the user may see it; raises Return.DoesNotExist otherwise (a 404)."""
-    return visible_returns(user, Return.objects.select_related("provider", "period", "updated_by")).get(pk=pk)
+    returns = Return.objects.select_related("provider", "period", "updated_by")
+    return return_policy.instances_for(user, "view", returns).get(pk=pk)
 
 
 def return_results(return_obj: Return) -> QuerySet[Result]:
@@ -139,18 +119,19 @@ def provider_home(organisation: Organisation, *, today: datetime.date | None = N
 
 
 def returns_to_review(user) -> QuerySet[Return]:
-    """Returns waiting for this reviewer: for CIO staff, sub-contractors' submitted returns; for LCC,
-    the CIO's submitted returns and every accepted return waiting for sign-off."""
-    from core.roles import Role
-
-    qs = visible_returns(user, Return.objects.select_related("provider", "period"))
-    if user.role == Role.CIO_STAFF:
-        qs = qs.filter(provider__kind__in=["hub", "lrc"], status=Return.Status.SUBMITTED)
-    elif user.role == Role.LCC_OFFICER:
-        qs = qs.filter(Q(status=Return.Status.ACCEPTED) | Q(status=Return.Status.SUBMITTED, provider__kind="cio"))
-    else:
-        qs = qs.none()
-    return qs.order_by("period__financial_year", "period__quarter", "provider__kind", "provider__code")
+    """Returns waiting for this reviewer's step: each review step (accept, sign off) of the state machine, on
+    the returns in the status it starts from that the policy lets this user take it on. For the CIO's staff,
+    its sub-contractors' submitted returns; for LCC, the CIO's submitted returns and every accepted one."""
+    waiting = Q(pk__in=[])
+    for step in REVIEW_STEPS:
+        rule = return_policy.rule(user, step)
+        if rule is not None:
+            waiting |= rule & Q(status__in=Return.sources_of(step))
+    return (
+        Return.objects.filter(waiting)
+        .select_related("provider", "period")
+        .order_by("period__financial_year", "period__quarter", "provider__kind", "provider__code")
+    )
 
 
 def periods_with_counts() -> QuerySet[ReportingPeriod]:
@@ -284,3 +265,43 @@ def return_version_loaded_at(return_obj: Return, version: int) -> datetime.datet
 def indicators_by_code() -> dict[str, Indicator]:
     """Every indicator, by its code."""
     return {indicator.code: indicator for indicator in Indicator.objects.all()}
+
+
+def district_latest_results(district: District) -> QuerySet[Result]:
+    """For each local (LOC) indicator, the district's latest counted result from each provider.
+
+    Counted means the return is submitted, accepted or signed off (Return.COUNTED). The district's results are
+    those the CIO reports per district and those of hubs and LRCs based in the district.
+    """
+    in_district = Q(district=district) | Q(district__isnull=True, return_obj__provider__district=district)
+    counted = Result.objects.filter(
+        in_district, indicator__code__startswith="LOC-", return_obj__status__in=Return.COUNTED
+    )
+    newer = counted.filter(
+        indicator=OuterRef("indicator"),
+        return_obj__provider=OuterRef("return_obj__provider"),
+        district=OuterRef("district"),
+    ).filter(
+        Q(return_obj__period__financial_year__gt=OuterRef("return_obj__period__financial_year"))
+        | Q(
+            return_obj__period__financial_year=OuterRef("return_obj__period__financial_year"),
+            return_obj__period__quarter__gt=OuterRef("return_obj__period__quarter"),
+        )
+    )
+    newer_local = counted.filter(
+        indicator=OuterRef("indicator"),
+        return_obj__provider=OuterRef("return_obj__provider"),
+        district__isnull=True,
+    ).filter(
+        Q(return_obj__period__financial_year__gt=OuterRef("return_obj__period__financial_year"))
+        | Q(
+            return_obj__period__financial_year=OuterRef("return_obj__period__financial_year"),
+            return_obj__period__quarter__gt=OuterRef("return_obj__period__quarter"),
+        )
+    )
+    return (
+        counted.exclude(Q(district__isnull=False) & Exists(newer))
+        .exclude(Q(district__isnull=True) & Exists(newer_local))
+        .select_related("indicator", "return_obj__provider", "return_obj__period")
+        .order_by("indicator__code", "return_obj__provider__kind", "return_obj__provider__code")
+    )

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from django_fsm import can_proceed
 
 from core.events import publish
+from core.services import lock_current, record_history, refuse_if_stale, save_new_version
+from core.workflow import declared, require_step, transition_refusal
 from districts.models import District
 from performance import events
-from performance.models import Indicator, ReportingPeriod, Result, Return, Validation
+from performance.models import Indicator, ReportingPeriod, Result, Return, Validation, not_locked
 from performance.rag import ResultEntry, rag_settled, result_entry_errors, row_label
 from performance.selectors import (
     HistoryEntry,
@@ -83,31 +84,9 @@ def _require(user, permission: str, obj=None):
         raise PermissionDenied(f"You may not do that ({permission}).")
 
 
-def _record(obj, *, user, reason: str):
-    obj._change_reason = reason
-    if user is not None:
-        obj._history_user = user
-
-
-def _locked_return(return_obj: Return) -> Return:
-    """Re-read the return with a row lock, so two saves of one return run one after the other."""
-    # Lock only the return's row: other providers' saves in the same period must not wait on its period row.
-    return Return.objects.select_for_update(of=("self",)).select_related("provider", "period").get(pk=return_obj.pk)
-
-
-def _bump(return_obj: Return, *, user, reason: str):
-    return_obj.version += 1
-    if user is not None:
-        return_obj.updated_by = user
-    _record(return_obj, user=user, reason=reason)
-    return_obj.save()
-
-
-def _refuse_if_stale(return_obj: Return, version: int | None):
-    if version is None or version == return_obj.version:
-        return
+def _stale(return_obj: Return, version: int) -> StaleReturn:
     loaded_at = return_version_loaded_at(return_obj, version)
-    raise StaleReturn(
+    return StaleReturn(
         f"{return_obj} was changed by someone else after you opened it (you had version {version}, it is now "
         f"version {return_obj.version}). Your changes have not been saved: they are shown below, with what "
         "changed in the meantime.",
@@ -116,12 +95,19 @@ def _refuse_if_stale(return_obj: Return, version: int | None):
     )
 
 
+def _locked_return(return_obj: Return) -> Return:
+    """The return as it is now, its row locked so two saves run one after the other (other providers' saves
+    in the same period do not wait)."""
+    return lock_current(return_obj, queryset=Return.objects.select_related("provider", "period"))
+
+
+def _refuse_if_stale(return_obj: Return, version: int | None):
+    refuse_if_stale(return_obj, version, stale=_stale)
+
+
 def _refuse_if_locked(return_obj: Return):
-    if return_obj.is_locked:
-        raise ReturnRefused(
-            f"{return_obj} is locked: its period {return_obj.period.label} was locked. Only an LCC officer can "
-            "reopen it, with a reason."
-        )
+    if not not_locked(return_obj):
+        raise ReturnRefused(not_locked.refusal.format(obj=return_obj))
 
 
 def _entry_from_result(result: Result) -> ResultEntry:
@@ -235,18 +221,17 @@ def return_save(
         raise ReturnRowsInvalid(errors)
 
     for result, created in to_save:
-        _record(result, user=user, reason=reason)
+        record_history(result, user=user, reason=reason)
         result.save()
         if created:
             report.created += 1
         else:
             report.updated += 1
-    resumed = False
-    if return_obj.status == Return.Status.RETURNED:
+    resumed = return_obj.is_sent_back
+    if resumed:
         return_obj.resume()
-        resumed = True
     if to_save or resumed:
-        _bump(return_obj, user=user, reason=reason)
+        save_new_version(return_obj, user=user, reason=reason, validate=False)
     return report
 
 
@@ -306,106 +291,68 @@ def return_submit(
     _refuse_if_locked(return_obj)
     if return_obj.status == Return.Status.SUBMITTED and by_import:
         return return_obj  # already submitted: the import only updated its figures
-    resubmitted = return_obj.status == Return.Status.RETURNED or bool(return_obj.review_comment)
-    if return_obj.status == Return.Status.RETURNED:
-        return_obj.resume()
-    if not can_proceed(return_obj.submit):
-        raise ReturnRefused(
-            f"{return_obj} is {return_obj.get_status_display().lower()}: only a draft can be submitted."
-        )
+    refused = transition_refusal(return_obj, "submit")
+    if refused:
+        raise ReturnRefused(refused)
     errors = return_incomplete_rows(return_obj)
     if errors:
         raise ReturnRowsInvalid(errors, f"{return_obj} cannot be submitted until every row is complete")
-    return_obj.submit()
-    return_obj.submitted_at = timezone.now()
-    return_obj.reopened_after_lock = False
-    _bump(return_obj, user=user, reason="Submitted")
-    publish(events.RETURN_SUBMITTED, return_obj, actor=user, resubmitted=resubmitted)
+    return _fire(return_obj, "submit", user=user, resubmitted=bool(return_obj.review_comment))
+
+
+def _fire(return_obj: Return, step: str, *, user, comment: str = "", **event_data) -> Return:
+    """Take one workflow step on a locked return whose step it is and where the machine says it is open:
+    stamp it (the transition's body), record who, when and why, move the version on and announce it."""
+    custom = declared(return_obj, step).custom
+    arguments = {"when": timezone.now()}
+    if "comment_label" in custom:
+        arguments["comment"] = comment
+        event_data[custom.get("comment_as", "comment")] = comment
+    getattr(return_obj, step)(**arguments)
+    save_new_version(return_obj, user=user, reason=custom["reason"].format(comment=comment), validate=False)
+    publish(custom["event"], return_obj, actor=user, **event_data)
     return return_obj
 
 
-def _transition_refused(return_obj: Return, action: str) -> ReturnRefused:
-    return ReturnRefused(
-        f"{return_obj} is {return_obj.get_status_display().lower()}: it cannot be {action} from that status."
-    )
-
-
 @transaction.atomic
+def return_transition(*, return_obj: Return, step: str, user, comment: str = "") -> Return:
+    """Take a reviewer's workflow step (accept, sign off, send back, reopen) on a return, all or nothing.
+
+    Refuses (PermissionDenied) a user whose step it is not (performance.policies); then a step that needs a
+    comment without one, and a step the state machine says is not open now (``ReturnRefused``, saying why).
+    """
+    return_obj = _locked_return(return_obj)
+    require_step(return_obj, step, user)
+    custom = declared(return_obj, step).custom
+    comment = (comment or "").strip()
+    if "comment_label" in custom and not comment:
+        raise ReturnRefused(custom["comment_missing"])
+    refused = transition_refusal(return_obj, step)
+    if refused:
+        raise ReturnRefused(refused)
+    return _fire(return_obj, step, user=user, comment=comment)
+
+
 def return_accept(*, return_obj: Return, user) -> Return:
     """Accept a submitted return: the CIO accepts its sub-contractors' returns, LCC the CIO's own."""
-    return_obj = _locked_return(return_obj)
-    _require(user, "performance.accept_return", return_obj)
-    if not can_proceed(return_obj.accept):
-        raise _transition_refused(return_obj, "accepted")
-    return_obj.accept()
-    return_obj.accepted_at = timezone.now()
-    _bump(return_obj, user=user, reason="Accepted")
-    publish(events.RETURN_ACCEPTED, return_obj, actor=user)
-    return return_obj
+    return return_transition(return_obj=return_obj, step="accept", user=user)
 
 
-@transaction.atomic
 def return_send_back(*, return_obj: Return, user, comment: str) -> Return:
     """Send a submitted or accepted return back to its provider with a comment saying what to change.
     Refused once the period is locked (then only LCC reopens, with a reason)."""
-    return_obj = _locked_return(return_obj)
-    _require(user, "performance.send_back_return", return_obj)
-    if not (comment or "").strip():
-        raise ReturnRefused("Write a comment telling the provider what to change.")
-    if not can_proceed(return_obj.send_back):
-        raise _transition_refused(return_obj, "sent back")
-    if return_obj.period.status == ReportingPeriod.Status.LOCKED:
-        raise ReturnRefused(
-            f"{return_obj.period.label} is locked: a return can no longer be sent back; an LCC officer can reopen it "
-            "with a reason."
-        )
-    return_obj.send_back()
-    return_obj.review_comment = comment.strip()
-    return_obj.submitted_at = None
-    return_obj.accepted_at = None
-    _bump(return_obj, user=user, reason=f"Sent back: {comment.strip()}")
-    publish(events.RETURN_SENT_BACK, return_obj, actor=user, comment=comment.strip())
-    return return_obj
+    return return_transition(return_obj=return_obj, step="send_back", user=user, comment=comment)
 
 
-@transaction.atomic
 def return_sign_off(*, return_obj: Return, user) -> Return:
     """LCC signs off an accepted return; its figures are then final unless LCC reopens it."""
-    return_obj = _locked_return(return_obj)
-    _require(user, "performance.sign_off_return", return_obj)
-    if not can_proceed(return_obj.sign_off):
-        raise _transition_refused(return_obj, "signed off")
-    return_obj.sign_off()
-    return_obj.signed_off_at = timezone.now()
-    _bump(return_obj, user=user, reason="Signed off")
-    publish(events.RETURN_SIGNED_OFF, return_obj, actor=user)
-    return return_obj
+    return return_transition(return_obj=return_obj, step="sign_off", user=user)
 
 
-@transaction.atomic
 def return_reopen(*, return_obj: Return, user, reason: str) -> Return:
     """LCC reopens a return to draft, with a reason: a submitted, accepted or signed-off one at any time;
     in a locked period also a draft or returned one, so its provider may finish it."""
-    return_obj = _locked_return(return_obj)
-    _require(user, "performance.reopen_return", return_obj)
-    if not (reason or "").strip():
-        raise ReturnRefused("Write the reason for reopening the return.")
-    locked = return_obj.period.status == ReportingPeriod.Status.LOCKED
-    if return_obj.status in (Return.Status.DRAFT, Return.Status.RETURNED) and not locked:
-        raise ReturnRefused(f"{return_obj} is already open to its provider: there is nothing to reopen.")
-    if return_obj.status == Return.Status.DRAFT and return_obj.reopened_after_lock:
-        raise ReturnRefused(f"{return_obj} has already been reopened.")
-    if not can_proceed(return_obj.reopen):
-        raise _transition_refused(return_obj, "reopened")
-    return_obj.reopen()
-    return_obj.review_comment = reason.strip()
-    return_obj.reopened_after_lock = locked
-    return_obj.submitted_at = None
-    return_obj.accepted_at = None
-    return_obj.signed_off_at = None
-    _bump(return_obj, user=user, reason=f"Reopened: {reason.strip()}")
-    publish(events.RETURN_REOPENED, return_obj, actor=user, reason=reason.strip())
-    return return_obj
+    return return_transition(return_obj=return_obj, step="reopen", user=user, comment=reason)
 
 
 @transaction.atomic
@@ -415,7 +362,7 @@ def results_validate(*, return_obj: Return, user, verdicts: dict[int, tuple[str,
     Only while the return is submitted or accepted. Returns how many results changed."""
     return_obj = _locked_return(return_obj)
     _require(user, "performance.validate_results", return_obj)
-    if return_obj.status not in (Return.Status.SUBMITTED, Return.Status.ACCEPTED):
+    if not return_obj.is_in_review:
         raise ReturnRefused(
             f"{return_obj} is {return_obj.get_status_display().lower()}: ratings are validated while a return is "
             "submitted or accepted."
@@ -442,10 +389,10 @@ def results_validate(*, return_obj: Return, user, verdicts: dict[int, tuple[str,
     if errors:
         raise ReturnRowsInvalid(errors)
     for result in changed:
-        _record(result, user=user, reason="Reviewed")
+        record_history(result, user=user, reason="Reviewed")
         result.save()
     if changed:
-        _bump(return_obj, user=user, reason="Ratings reviewed")
+        save_new_version(return_obj, user=user, reason="Ratings reviewed", validate=False)
     return len(changed)
 
 
@@ -491,7 +438,7 @@ def period_open(
     if period.pk is None or changed:
         for name, value in wanted.items():
             setattr(period, name, value)
-        _record(period, user=user, reason=reason)
+        record_history(period, user=user, reason=reason)
         period.full_clean()
         period.save()
         report.period_changed = not report.period_created
@@ -500,7 +447,7 @@ def period_open(
         return_obj = Return.objects.filter(provider=provider, period=period).first()
         if return_obj is None:
             return_obj = Return(provider=provider, period=period, updated_by=user)
-            _record(return_obj, user=user, reason=reason)
+            record_history(return_obj, user=user, reason=reason)
             return_obj.save()
             report.returns_created.append(return_obj)
         held = set(return_obj.results.values_list("indicator_id", "district_id"))
@@ -508,7 +455,7 @@ def period_open(
             if (indicator.pk, district.pk if district else None) in held:
                 continue
             result = Result(return_obj=return_obj, indicator=indicator, district=district)
-            _record(result, user=user, reason=reason)
+            record_history(result, user=user, reason=reason)
             result.save()
             report.results_created += 1
     if opened:
@@ -528,7 +475,7 @@ def period_lock(*, period: ReportingPeriod, user=None) -> bool:
         raise ReturnRefused(f"{period.label} has not been opened: open it before locking it.")
     period.status = ReportingPeriod.Status.LOCKED
     period.locked_on = timezone.localdate()
-    _record(period, user=user, reason="Period locked")
+    record_history(period, user=user, reason="Period locked")
     period.save()
     return True
 

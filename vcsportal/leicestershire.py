@@ -21,9 +21,9 @@ from contracts.models import (
     Outcome,
     SubContract,
 )
+from core.periods import Period
 from districts.models import County, District, NegotiationNote
 from performance.models import Indicator, ReportingPeriod, Result, Return, Target
-from performance.selectors import period_label_parse
 from performance.services import period_open
 from vcsportal import leicestershire_data as data
 
@@ -332,7 +332,7 @@ def load_leicestershire() -> LoadReport:
         for label, figures in item["figures"].items():
             if figures.get("target") is None:
                 continue
-            year, _quarter = period_label_parse(label)
+            year = Period.parse(label).financial_year
             _upsert(
                 report,
                 Target,
@@ -359,7 +359,8 @@ def load_leicestershire() -> LoadReport:
 
     periods = {}
     for label, (opens_on, due_on, locked_on, status) in PERIODS.items():
-        year, quarter = period_label_parse(label)
+        period = Period.parse(label)
+        year, quarter = period.financial_year, period.quarter
         periods[label] = _upsert(
             report,
             ReportingPeriod,

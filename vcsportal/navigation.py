@@ -60,7 +60,7 @@ NAVIGATION: list[Link] = [
         "portal.view_dashboard",
     ),
     Link(
-        "contracts:disputes",
+        "disputes:list",
         "Disputes",
         "The Peer Review Body's cases and decisions.",
         "portal.view_disputes",

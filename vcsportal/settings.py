@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "districts",
     "contracts",
     "performance",
+    "disputes",
 ]
 
 MIDDLEWARE = [

@@ -4,16 +4,65 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-def install_triggers(apps, schema_editor):
-    from performance import summaries
+# The SQL is copied here, as it stood when this migration was written, so that a later change to
+# performance/summaries.py can never change what this migration does. A change to the triggers is a new
+# migration.
 
-    summaries.install(schema_editor)
+RECOUNT = [
+    'DELETE FROM performance_returnsummary',
+    "INSERT INTO performance_returnsummary (return_id, red, amber, green, not_reported, total) SELECT r.return_id, SUM(CASE WHEN r.rag = 'red' THEN 1 ELSE 0 END), SUM(CASE WHEN r.rag = 'amber' THEN 1 ELSE 0 END), SUM(CASE WHEN r.rag = 'green' THEN 1 ELSE 0 END), SUM(CASE WHEN r.rag IN ('red', 'amber', 'green') THEN 0 ELSE 1 END), SUM(1) FROM performance_result r GROUP BY r.return_id",
+]
+
+POSTGRESQL_INSTALL = [
+    "CREATE FUNCTION performance_result_summary_insert() RETURNS trigger LANGUAGE plpgsql AS $$\n            BEGIN\n                INSERT INTO performance_returnsummary (return_id, red, amber, green, not_reported, total)\n                SELECT d.return_id, SUM(d.red), SUM(d.amber), SUM(d.green), SUM(d.not_reported), SUM(d.total)\n                FROM (SELECT t.return_id, CASE WHEN t.rag = 'red' THEN 1 ELSE 0 END, CASE WHEN t.rag = 'amber' THEN 1 ELSE 0 END, CASE WHEN t.rag = 'green' THEN 1 ELSE 0 END, CASE WHEN t.rag IN ('red', 'amber', 'green') THEN 0 ELSE 1 END, 1 FROM new_rows t) AS d (return_id, red, amber, green, not_reported, total)\n                GROUP BY d.return_id HAVING SUM(d.red) <> 0 OR SUM(d.amber) <> 0 OR SUM(d.green) <> 0 OR SUM(d.not_reported) <> 0 OR SUM(d.total) <> 0\n                ON CONFLICT (return_id) DO UPDATE SET red = performance_returnsummary.red + excluded.red, amber = performance_returnsummary.amber + excluded.amber, green = performance_returnsummary.green + excluded.green, not_reported = performance_returnsummary.not_reported + excluded.not_reported, total = performance_returnsummary.total + excluded.total;\n                RETURN NULL;\n            END $$",
+    'CREATE TRIGGER performance_result_summary_insert AFTER INSERT ON performance_result REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION performance_result_summary_insert()',
+    "CREATE FUNCTION performance_result_summary_delete() RETURNS trigger LANGUAGE plpgsql AS $$\n            BEGIN\n                INSERT INTO performance_returnsummary (return_id, red, amber, green, not_reported, total)\n                SELECT d.return_id, SUM(d.red), SUM(d.amber), SUM(d.green), SUM(d.not_reported), SUM(d.total)\n                FROM (SELECT t.return_id, -CASE WHEN t.rag = 'red' THEN 1 ELSE 0 END, -CASE WHEN t.rag = 'amber' THEN 1 ELSE 0 END, -CASE WHEN t.rag = 'green' THEN 1 ELSE 0 END, -CASE WHEN t.rag IN ('red', 'amber', 'green') THEN 0 ELSE 1 END, -1 FROM old_rows t WHERE EXISTS (SELECT 1 FROM performance_return r WHERE r.id = t.return_id)) AS d (return_id, red, amber, green, not_reported, total)\n                GROUP BY d.return_id HAVING SUM(d.red) <> 0 OR SUM(d.amber) <> 0 OR SUM(d.green) <> 0 OR SUM(d.not_reported) <> 0 OR SUM(d.total) <> 0\n                ON CONFLICT (return_id) DO UPDATE SET red = performance_returnsummary.red + excluded.red, amber = performance_returnsummary.amber + excluded.amber, green = performance_returnsummary.green + excluded.green, not_reported = performance_returnsummary.not_reported + excluded.not_reported, total = performance_returnsummary.total + excluded.total;\n                RETURN NULL;\n            END $$",
+    'CREATE TRIGGER performance_result_summary_delete AFTER DELETE ON performance_result REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION performance_result_summary_delete()',
+    "CREATE FUNCTION performance_result_summary_update() RETURNS trigger LANGUAGE plpgsql AS $$\n            BEGIN\n                INSERT INTO performance_returnsummary (return_id, red, amber, green, not_reported, total)\n                SELECT d.return_id, SUM(d.red), SUM(d.amber), SUM(d.green), SUM(d.not_reported), SUM(d.total)\n                FROM (SELECT t.return_id, CASE WHEN t.rag = 'red' THEN 1 ELSE 0 END, CASE WHEN t.rag = 'amber' THEN 1 ELSE 0 END, CASE WHEN t.rag = 'green' THEN 1 ELSE 0 END, CASE WHEN t.rag IN ('red', 'amber', 'green') THEN 0 ELSE 1 END, 1 FROM new_rows t UNION ALL SELECT t.return_id, -CASE WHEN t.rag = 'red' THEN 1 ELSE 0 END, -CASE WHEN t.rag = 'amber' THEN 1 ELSE 0 END, -CASE WHEN t.rag = 'green' THEN 1 ELSE 0 END, -CASE WHEN t.rag IN ('red', 'amber', 'green') THEN 0 ELSE 1 END, -1 FROM old_rows t) AS d (return_id, red, amber, green, not_reported, total)\n                GROUP BY d.return_id HAVING SUM(d.red) <> 0 OR SUM(d.amber) <> 0 OR SUM(d.green) <> 0 OR SUM(d.not_reported) <> 0 OR SUM(d.total) <> 0\n                ON CONFLICT (return_id) DO UPDATE SET red = performance_returnsummary.red + excluded.red, amber = performance_returnsummary.amber + excluded.amber, green = performance_returnsummary.green + excluded.green, not_reported = performance_returnsummary.not_reported + excluded.not_reported, total = performance_returnsummary.total + excluded.total;\n                RETURN NULL;\n            END $$",
+    'CREATE TRIGGER performance_result_summary_update AFTER UPDATE ON performance_result REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION performance_result_summary_update()',
+    'CREATE FUNCTION performance_return_summary_delete() RETURNS trigger LANGUAGE plpgsql AS $$\n        BEGIN\n            DELETE FROM performance_returnsummary WHERE return_id = OLD.id;\n            RETURN NULL;\n        END $$',
+    'CREATE TRIGGER performance_return_summary_delete AFTER DELETE ON performance_return FOR EACH ROW EXECUTE FUNCTION performance_return_summary_delete()',
+]
+
+SQLITE_INSTALL = [
+    "CREATE TRIGGER performance_result_summary_insert AFTER INSERT ON performance_result BEGIN INSERT INTO performance_returnsummary (return_id, red, amber, green, not_reported, total) VALUES (NEW.return_id, CASE WHEN NEW.rag = 'red' THEN 1 ELSE 0 END, CASE WHEN NEW.rag = 'amber' THEN 1 ELSE 0 END, CASE WHEN NEW.rag = 'green' THEN 1 ELSE 0 END, CASE WHEN NEW.rag IN ('red', 'amber', 'green') THEN 0 ELSE 1 END, 1) ON CONFLICT (return_id) DO UPDATE SET red = performance_returnsummary.red + excluded.red, amber = performance_returnsummary.amber + excluded.amber, green = performance_returnsummary.green + excluded.green, not_reported = performance_returnsummary.not_reported + excluded.not_reported, total = performance_returnsummary.total + excluded.total; END",
+    "CREATE TRIGGER performance_result_summary_delete AFTER DELETE ON performance_result WHEN EXISTS (SELECT 1 FROM performance_return WHERE id = OLD.return_id) BEGIN INSERT INTO performance_returnsummary (return_id, red, amber, green, not_reported, total) VALUES (OLD.return_id, -CASE WHEN OLD.rag = 'red' THEN 1 ELSE 0 END, -CASE WHEN OLD.rag = 'amber' THEN 1 ELSE 0 END, -CASE WHEN OLD.rag = 'green' THEN 1 ELSE 0 END, -CASE WHEN OLD.rag IN ('red', 'amber', 'green') THEN 0 ELSE 1 END, -1) ON CONFLICT (return_id) DO UPDATE SET red = performance_returnsummary.red + excluded.red, amber = performance_returnsummary.amber + excluded.amber, green = performance_returnsummary.green + excluded.green, not_reported = performance_returnsummary.not_reported + excluded.not_reported, total = performance_returnsummary.total + excluded.total; END",
+    "CREATE TRIGGER performance_result_summary_update AFTER UPDATE OF rag, return_id ON performance_result BEGIN INSERT INTO performance_returnsummary (return_id, red, amber, green, not_reported, total) VALUES (OLD.return_id, -CASE WHEN OLD.rag = 'red' THEN 1 ELSE 0 END, -CASE WHEN OLD.rag = 'amber' THEN 1 ELSE 0 END, -CASE WHEN OLD.rag = 'green' THEN 1 ELSE 0 END, -CASE WHEN OLD.rag IN ('red', 'amber', 'green') THEN 0 ELSE 1 END, -1) ON CONFLICT (return_id) DO UPDATE SET red = performance_returnsummary.red + excluded.red, amber = performance_returnsummary.amber + excluded.amber, green = performance_returnsummary.green + excluded.green, not_reported = performance_returnsummary.not_reported + excluded.not_reported, total = performance_returnsummary.total + excluded.total; INSERT INTO performance_returnsummary (return_id, red, amber, green, not_reported, total) VALUES (NEW.return_id, CASE WHEN NEW.rag = 'red' THEN 1 ELSE 0 END, CASE WHEN NEW.rag = 'amber' THEN 1 ELSE 0 END, CASE WHEN NEW.rag = 'green' THEN 1 ELSE 0 END, CASE WHEN NEW.rag IN ('red', 'amber', 'green') THEN 0 ELSE 1 END, 1) ON CONFLICT (return_id) DO UPDATE SET red = performance_returnsummary.red + excluded.red, amber = performance_returnsummary.amber + excluded.amber, green = performance_returnsummary.green + excluded.green, not_reported = performance_returnsummary.not_reported + excluded.not_reported, total = performance_returnsummary.total + excluded.total; END",
+    'CREATE TRIGGER performance_return_summary_delete AFTER DELETE ON performance_return FOR EACH ROW BEGIN DELETE FROM performance_returnsummary WHERE return_id = OLD.id; END',
+]
+
+POSTGRESQL_UNINSTALL = [
+    'DROP TRIGGER IF EXISTS performance_result_summary_insert ON performance_result',
+    'DROP TRIGGER IF EXISTS performance_result_summary_delete ON performance_result',
+    'DROP TRIGGER IF EXISTS performance_result_summary_update ON performance_result',
+    'DROP TRIGGER IF EXISTS performance_return_summary_delete ON performance_return',
+    'DROP FUNCTION IF EXISTS performance_result_summary_insert()',
+    'DROP FUNCTION IF EXISTS performance_result_summary_delete()',
+    'DROP FUNCTION IF EXISTS performance_result_summary_update()',
+    'DROP FUNCTION IF EXISTS performance_return_summary_delete()',
+]
+
+SQLITE_UNINSTALL = [
+    'DROP TRIGGER IF EXISTS performance_result_summary_insert',
+    'DROP TRIGGER IF EXISTS performance_result_summary_delete',
+    'DROP TRIGGER IF EXISTS performance_result_summary_update',
+    'DROP TRIGGER IF EXISTS performance_return_summary_delete',
+]
+
+
+def install_triggers(apps, schema_editor):
+    """Counts the results already there into the summary table, then creates the triggers."""
+    vendor = schema_editor.connection.vendor
+    if vendor not in ("postgresql", "sqlite"):
+        raise NotImplementedError(f"ReturnSummary triggers are written for PostgreSQL and SQLite, not {vendor}")
+    for statement in RECOUNT + (POSTGRESQL_INSTALL if vendor == "postgresql" else SQLITE_INSTALL):
+        schema_editor.execute(statement)
 
 
 def uninstall_triggers(apps, schema_editor):
-    from performance import summaries
-
-    summaries.uninstall(schema_editor)
+    vendor = schema_editor.connection.vendor
+    for statement in POSTGRESQL_UNINSTALL if vendor == "postgresql" else SQLITE_UNINSTALL:
+        schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):

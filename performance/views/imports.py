@@ -3,12 +3,12 @@
 from django.shortcuts import render
 from django.views import View
 
+from core.views import SiteWidePermissionMixin
 from performance.forms import ReturnImportForm
 from performance.imports import HEADER, returns_import
-from performance.views.returns import PermissionMixin
 
 
-class ReturnImportView(PermissionMixin, View):
+class ReturnImportView(SiteWidePermissionMixin, View):
     """Upload a CSV of results; show the counts, or every problem by line and column (nothing saved)."""
 
     permission_required = "portal.import_returns"

@@ -6,14 +6,14 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
 
+from core.views import SiteWidePermissionMixin
 from performance.forms import PeriodOpenForm
 from performance.models import ReportingPeriod
 from performance.selectors import periods_with_counts
 from performance.services import ReturnRefused, period_lock, period_open
-from performance.views.returns import PermissionMixin
 
 
-class PeriodListView(PermissionMixin, View):
+class PeriodListView(SiteWidePermissionMixin, View):
     """Every period with its returns counted by status, and the form that opens one."""
 
     permission_required = "portal.manage_periods"
@@ -45,7 +45,7 @@ class PeriodListView(PermissionMixin, View):
         return HttpResponseRedirect(reverse("performance:periods"))
 
 
-class PeriodLockView(PermissionMixin, View):
+class PeriodLockView(SiteWidePermissionMixin, View):
     """Lock a period (POST only)."""
 
     permission_required = "portal.manage_periods"

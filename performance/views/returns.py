@@ -1,15 +1,20 @@
 """Provider home, the return page (fill, save, submit, history) and the reviewers' steps."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.views import SiteWidePermissionMixin
+from core.workflow import declared, may_fire, transition_refusal, transitions_for
 from performance.forms import CommentForm, ResultRowForm, ReturnVersionForm, ValidationForm
-from performance.models import ReportingPeriod, Return
+from performance.models import Return
 from performance.selectors import (
     provider_home,
     return_for_user,
@@ -23,24 +28,10 @@ from performance.services import (
     ReturnRowsInvalid,
     StaleReturn,
     results_validate,
-    return_accept,
-    return_reopen,
     return_save,
-    return_send_back,
-    return_sign_off,
     return_submit,
+    return_transition,
 )
-
-
-class PermissionMixin:
-    """Refuse (403) a user without the site-wide permission the view names."""
-
-    permission_required: str = ""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(self.permission_required):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
 
 def _get_return(request, pk) -> Return:
@@ -50,7 +41,7 @@ def _get_return(request, pk) -> Return:
         raise Http404("No such return") from error
 
 
-class MyReturnsView(PermissionMixin, TemplateView):
+class MyReturnsView(SiteWidePermissionMixin, TemplateView):
     """A provider's home: its returns, what is due next, what is overdue, what was sent back and why."""
 
     permission_required = "performance.has_own_returns"
@@ -62,7 +53,7 @@ class MyReturnsView(PermissionMixin, TemplateView):
         return context
 
 
-class ReviewListView(PermissionMixin, TemplateView):
+class ReviewListView(SiteWidePermissionMixin, TemplateView):
     """The returns waiting for this reviewer."""
 
     permission_required = "performance.review_any"
@@ -75,31 +66,53 @@ class ReviewListView(PermissionMixin, TemplateView):
 
 
 def _can_edit(user, return_obj: Return) -> bool:
-    return (
-        user.has_perm("performance.edit_return", return_obj)
-        and return_obj.status in (Return.Status.DRAFT, Return.Status.RETURNED)
-        and not return_obj.is_locked
-    )
+    """Its provider's staff fill it in while the machine would let them submit it (a draft or a sent-back
+    return whose period is not locked, or which LCC reopened)."""
+    return may_fire(return_obj, "submit", user) and transition_refusal(return_obj, "submit") is None
+
+
+@dataclass
+class Step:
+    """A reviewer's step the machine says is open to this user now, as the page offers it."""
+
+    name: str
+    label: str
+    url: str
+    comment_form: CommentForm | None = None
+    legend: str = ""
+
+
+def _steps(user, return_obj: Return, forms: dict | None = None) -> list[Step]:
+    """The workflow steps open to this user on this return (the state machine decides), each with its form."""
+    steps = []
+    for transition in transitions_for(return_obj, user):
+        custom = transition.custom
+        if "url_name" not in custom:
+            continue  # submitting is the edit form's own button
+        comment_form = None
+        if "comment_label" in custom:
+            # Named "comment" whichever step it is for; ids told apart, as two such forms can share the page.
+            comment_form = (forms or {}).get(transition.name) or CommentForm(
+                label=custom["comment_label"], auto_id=f"{transition.name}-%s"
+            )
+        steps.append(
+            Step(
+                name=transition.name,
+                label=custom["label"],
+                url=reverse(custom["url_name"], kwargs={"pk": return_obj.pk}),
+                comment_form=comment_form,
+                legend=custom.get("legend", "").format(provider=return_obj.provider.name),
+            )
+        )
+    return steps
 
 
 def _actions(user, return_obj: Return) -> dict[str, bool]:
-    """Which workflow buttons to show: the permission module says whose step it is, the status whether
-    the step is open now. The services check both again."""
-    status = return_obj.status
-    period_locked = return_obj.period.status == ReportingPeriod.Status.LOCKED
-    reviewable = status in (Return.Status.SUBMITTED, Return.Status.ACCEPTED)
+    """What the page offers: editing (the machine's submit step), reviewing the ratings (the policy's
+    validate action while the return is in review) and each open workflow step."""
     return {
         "edit": _can_edit(user, return_obj),
-        "accept": status == Return.Status.SUBMITTED and user.has_perm("performance.accept_return", return_obj),
-        "send_back": reviewable and not period_locked and user.has_perm("performance.send_back_return", return_obj),
-        "sign_off": status == Return.Status.ACCEPTED and user.has_perm("performance.sign_off_return", return_obj),
-        "validate": reviewable and user.has_perm("performance.validate_results", return_obj),
-        "reopen": user.has_perm("performance.reopen_return", return_obj)
-        and (
-            reviewable
-            or status == Return.Status.SIGNED_OFF
-            or (period_locked and not return_obj.reopened_after_lock and status != Return.Status.SUBMITTED)
-        ),
+        "validate": return_obj.is_in_review and user.has_perm("performance.validate_results", return_obj),
     }
 
 
@@ -165,8 +178,7 @@ class ReturnDetailView(View):
                     for message in errors
                 ]
             context["sections"] = _sections(results)
-        context.setdefault("send_back_form", CommentForm(label="Comment for the provider"))
-        context.setdefault("reopen_form", CommentForm(label="Reason for reopening"))
+        context["steps"] = _steps(request.user, return_obj)
         return render(request, self.template_name, context, status=status)
 
     def post(self, request, pk):
@@ -222,62 +234,50 @@ class ReturnDetailView(View):
 
 
 class ReturnStepView(View):
-    """A reviewer's workflow step on a return (POST only). Whose step it is comes first: someone who may not
-    take it is refused (403) before the form is read, never asked to correct a comment they may not write."""
+    """A reviewer's workflow step on a return (POST only), fired by ``return_transition``. Whose step it is
+    comes first: someone who may not take it is refused (403) before the form is read, never asked to correct
+    a comment they may not write."""
 
     http_method_names = ["post"]
-    permission_required = ""
+    step = ""
 
     def post(self, request, pk):
         return_obj = _get_return(request, pk)
-        if not request.user.has_perm(self.permission_required, return_obj):
+        if not may_fire(return_obj, self.step, request.user):
             raise PermissionDenied
+        custom = declared(return_obj, self.step).custom
+        comment = ""
+        if "comment_label" in custom:
+            form = CommentForm(data=request.POST, label=custom["comment_label"])
+            comment = form.cleaned_data["comment"] if form.is_valid() else ""
         try:
-            done = self.perform(request, return_obj)
+            return_transition(return_obj=return_obj, step=self.step, user=request.user, comment=comment)
         except ReturnRefused as error:
             messages.error(request, error.message)
         else:
-            if done:
-                messages.success(request, done)
+            messages.success(request, self.done_message(return_obj, custom))
         return HttpResponseRedirect(return_obj.get_absolute_url())
+
+    def done_message(self, return_obj: Return, custom: dict) -> str:
+        if self.step == "send_back":
+            return f"{return_obj} has been sent back to {return_obj.provider.name}."
+        return f"{return_obj} has been {custom['done']}."
 
 
 class ReturnAcceptView(ReturnStepView):
-    permission_required = "performance.accept_return"
-
-    def perform(self, request, return_obj):
-        return_accept(return_obj=return_obj, user=request.user)
-        return f"{return_obj} has been accepted."
+    step = "accept"
 
 
 class ReturnSignOffView(ReturnStepView):
-    permission_required = "performance.sign_off_return"
-
-    def perform(self, request, return_obj):
-        return_sign_off(return_obj=return_obj, user=request.user)
-        return f"{return_obj} has been signed off."
+    step = "sign_off"
 
 
 class ReturnSendBackView(ReturnStepView):
-    permission_required = "performance.send_back_return"
-
-    def perform(self, request, return_obj):
-        form = CommentForm(data=request.POST, label="Comment for the provider")
-        if not form.is_valid():
-            raise ReturnRefused("Write a comment telling the provider what to change.")
-        return_send_back(return_obj=return_obj, user=request.user, comment=form.cleaned_data["comment"])
-        return f"{return_obj} has been sent back to {return_obj.provider.name}."
+    step = "send_back"
 
 
 class ReturnReopenView(ReturnStepView):
-    permission_required = "performance.reopen_return"
-
-    def perform(self, request, return_obj):
-        form = CommentForm(data=request.POST, label="Reason for reopening")
-        if not form.is_valid():
-            raise ReturnRefused("Write the reason for reopening the return.")
-        return_reopen(return_obj=return_obj, user=request.user, reason=form.cleaned_data["comment"])
-        return f"{return_obj} has been reopened."
+    step = "reopen"
 
 
 class ReturnValidateView(ReturnDetailView):

@@ -1,12 +1,15 @@
-"""Who reads what through the API: the same answers as the pages, because the querysets come from
-vcsportal.permissions. A funder reads everything; a hub reads its own returns and never another hub's
-draft; those who may not view contracts get 403 on the money; anonymous requests get 401."""
+"""Who reads what through the API: the same answers as the pages, because the querysets come from the same
+permission policies. A funder reads everything; a hub reads its own returns and never another hub's draft,
+and its own sub-contract and allocations; those who may read no contract money get 403 on it; anonymous
+requests get 401."""
 
 import pytest
 from rest_framework.test import APIClient
 
 from contracts.models import Allocation, Contribution, Funder, Organisation, SubContract
 from performance.models import Indicator, Result, Return
+from vcsportal.demo import DEMO_USERS
+from vcsportal.models import User
 
 LIST_ENDPOINTS = [
     "districts",
@@ -22,6 +25,8 @@ LIST_ENDPOINTS = [
     "results",
 ]
 MONEY_ENDPOINTS = ["contracts", "subcontracts", "allocations", "contributions"]
+#: The contract and the pool: a hub or LRC reads neither (its own sub-contract and allocations it does).
+CONTRACT_ENDPOINTS = ["contracts", "contributions"]
 
 
 def all_rows(client, url, **params):
@@ -134,10 +139,45 @@ def test_a_hub_token_reads_only_what_the_hub_sees(token_client):
         assert hub.get(f"/api/{endpoint}/").status_code == 200, endpoint
 
 
-@pytest.mark.parametrize("username", ["vasl.hub", "lutterworth.lrc", "peer.reviewer"])
-@pytest.mark.parametrize("endpoint", MONEY_ENDPOINTS)
-def test_contract_money_is_refused_to_those_who_may_not_view_contracts(token_client, username, endpoint):
+@pytest.mark.parametrize(
+    ("username", "endpoint"),
+    [("peer.reviewer", endpoint) for endpoint in MONEY_ENDPOINTS]
+    + [
+        (username, endpoint)
+        for username in ("vasl.hub", "lutterworth.lrc")
+        for endpoint in ("contracts", "contributions")
+    ],
+)
+def test_contract_money_is_refused_to_those_who_may_not_view_it(token_client, username, endpoint):
     assert token_client(username).get(f"/api/{endpoint}/").status_code == 403
+
+
+@pytest.mark.parametrize("username", ["vasl.hub", "lutterworth.lrc"])
+def test_a_hub_or_lrc_reads_its_own_sub_contract_and_allocations_only(token_client, username):
+    client = token_client(username)
+    own = User.objects.get(username=username).organisation
+    subcontracts = all_rows(client, "/api/subcontracts/")
+    assert subcontracts and {row["provider"] for row in subcontracts} == {own.code}
+    allocations = all_rows(client, "/api/allocations/")
+    assert allocations and {row["provider"] for row in allocations} == {own.code}
+    other = SubContract.objects.exclude(provider=own).first()
+    assert client.get(f"/api/subcontracts/{other.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("username", [user[0] for user in DEMO_USERS])
+def test_sub_contracts_read_through_the_api_exactly_as_in_the_browser(token_client, login, username):
+    """One policy answers both: every sub-contract page a user may open is in their API list, and no other."""
+    browser = login(username)
+    opened = {
+        sub.pk
+        for sub in SubContract.objects.all()
+        if browser.get(f"/contracts/subcontracts/{sub.pk}/").status_code == 200
+    }
+    response = token_client(username).get("/api/subcontracts/", {"page_size": 500})
+    listed = {row["id"] for row in response.json()["results"]} if response.status_code == 200 else set()
+    assert listed == opened
+    for sub in SubContract.objects.all():
+        assert (token_client(username).get(f"/api/subcontracts/{sub.pk}/").status_code == 200) == (sub.pk in opened)
 
 
 def test_the_cio_reads_submitted_sub_contractor_returns_but_not_their_drafts(token_client):
@@ -156,9 +196,10 @@ def test_a_peer_reviewer_reads_no_returns(token_client):
     assert peer.get("/api/results/").json()["count"] == 0
 
 
-def test_the_browser_session_works_too(funder_client, hub_client):
+def test_the_browser_session_works_too(funder_client, hub_client, peer_client):
     assert funder_client.get("/api/allocations/").status_code == 200
-    assert hub_client.get("/api/allocations/").status_code == 403
+    assert hub_client.get("/api/contributions/").status_code == 403
+    assert peer_client.get("/api/allocations/").status_code == 403
 
 
 def test_the_api_is_read_only(token_client):

@@ -29,7 +29,10 @@ from vcsportal.models import User
 
 MAX_EXAMPLES = 20
 WRITE_PATH = "/api/returns/{id}/results/"
-MONEY_PATHS = ("/api/contracts/", "/api/subcontracts/", "/api/allocations/", "/api/contributions/")
+#: The contract and the pool, which a hub may not read at all.
+CONTRACT_PATHS = ("/api/contracts/", "/api/contributions/")
+#: Money a hub reads only its own of.
+OWN_MONEY_PATHS = ("/api/subcontracts/", "/api/allocations/")
 FUZZ_SETTINGS = settings(
     max_examples=MAX_EXAMPLES,
     deadline=None,
@@ -117,9 +120,16 @@ def test_denied_requests_stay_denied_for_a_hub(case, hub_headers):
     response = case.call(headers=hub_headers)
     case.validate_response(response, checks=[not_a_server_error, response_schema_conformance])
     path = case.operation.path
-    if path.startswith(MONEY_PATHS):
+    if path.startswith(CONTRACT_PATHS):
         # Refused before anything else is looked at: no parameter, id or method gets past it.
         assert response.status_code == 403, (path, response.text)
+    elif path.startswith(OWN_MONEY_PATHS) and case.method.upper() == "GET":
+        # Its own sub-contract and allocations only: whatever the parameters, nothing of another provider's.
+        assert response.status_code in (200, 400, 404), (path, response.text)
+        if response.status_code == 200:
+            body = response.json()
+            rows = body.get("results", [body])
+            assert {row["provider"] for row in rows} <= {"VASL"}, (path, response.text)
     elif path == WRITE_PATH and case.method.upper() == "POST":
         # A guessed id is another provider's return (404) or its own (then the body decides).
         assert response.status_code in (200, 400, 404, 409), (path, response.text)

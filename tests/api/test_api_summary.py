@@ -70,7 +70,7 @@ def test_drafts_only_for_roles_the_dashboard_lets_include_them(token_client):
     [
         ({}, "period", "is not a reporting period: write it like 2010/11 Q2"),
         ({"period": "2015/16 Q1"}, "period", "There is no reporting period 2015/16 Q1"),
-        ({"period": "2009/10 Q3", "compare_to": "2010/11 Q2"}, "compare_to", "choose a period before 2009/10 Q3"),
+        ({"period": "2009/10 Q3", "compare_to": "2010/11 Q2"}, "compare_to", "Choose a period before 2009/10 Q3"),
         ({"period": "2010/11 Q2", "provider_kind": "hub,school"}, "provider_kind", "school is not a kind"),
         ({"period": "2010/11 Q2", "include_drafts": "perhaps"}, "include_drafts", "valid boolean"),
     ],

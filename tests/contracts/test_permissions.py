@@ -9,11 +9,12 @@ from contracts.models import (
     BudgetScenario,
     Contract,
     ContractExtension,
-    Dispute,
     SubContract,
     SubContractVariation,
 )
-from contracts.services import dispute_raise, scenario_create
+from contracts.services import scenario_create
+from disputes.models import Dispute
+from disputes.services import dispute_raise
 from districts.models import District, NegotiationNote
 from vcsportal.models import User
 
@@ -52,9 +53,9 @@ def write_views(o):
         (reverse("contracts:budget_line_delete", args=[line.pk]), {f"line{line.pk}-version": 1}, {"lcc.officer"}),
         (reverse("contracts:scenario_create"), {"name": "x"}, {"lcc.officer"}),
         (reverse("contracts:scenario_adopt", args=[scenario.pk]), {"reason": "x"}, {"lcc.officer"}),
-        (reverse("contracts:dispute_create"), {"subject": "x"}, parties),
-        (reverse("contracts:dispute_hearing", args=[dispute.pk]), {"hearing_on": "2011-03-01"}, {"peer.reviewer"}),
-        (reverse("contracts:dispute_decide", args=[dispute.pk]), {"decision": "x"}, {"peer.reviewer"}),
+        (reverse("disputes:create"), {"subject": "x"}, parties),
+        (reverse("disputes:hearing", args=[dispute.pk]), {"hearing_on": "2011-03-01"}, {"peer.reviewer"}),
+        (reverse("disputes:decide", args=[dispute.pk]), {"decision": "x"}, {"peer.reviewer"}),
         (reverse("districts:add_note", args=["melton"]), {"note": "x"}, {"lcc.officer"}),
     ]  # fmt: skip
 
@@ -112,8 +113,8 @@ READ_MATRIX = {
     "contracts:scenarios": {"lcc.officer", "funder.reviewer", "val.staff"},
     "contracts:scenario": {"lcc.officer", "funder.reviewer", "val.staff"},
     "contracts:subcontract:vasl": {"lcc.officer", "funder.reviewer", "val.staff", "vasl.hub"},
-    "contracts:disputes": set(USERS),
-    "contracts:dispute": {"lcc.officer", "funder.reviewer", "val.staff", "vasl.hub", "peer.reviewer"},
+    "disputes:list": set(USERS),
+    "disputes:detail": {"lcc.officer", "funder.reviewer", "val.staff", "vasl.hub", "peer.reviewer"},
     "districts:list": set(USERS),
     "districts:detail": set(USERS),
 }
@@ -127,8 +128,8 @@ def read_url(name, o):
         "contracts:scenarios": reverse("contracts:scenarios"),
         "contracts:scenario": o["scenario"].get_absolute_url(),
         "contracts:subcontract:vasl": o["vasl"].get_absolute_url(),
-        "contracts:disputes": reverse("contracts:disputes"),
-        "contracts:dispute": o["dispute"].get_absolute_url(),
+        "disputes:list": reverse("disputes:list"),
+        "disputes:detail": o["dispute"].get_absolute_url(),
         "districts:list": reverse("districts:list"),
         "districts:detail": District.objects.get(slug="harborough").get_absolute_url(),
     }[name]
@@ -177,5 +178,5 @@ def test_navigation_offers_each_role_only_what_it_may_open(login):
     assert reverse("contracts:list") in funder_home
     assert reverse("contracts:scenarios") not in funder_home  # the link is for managers; the page is readable
     peer_home = login("peer.reviewer").get("/").content.decode()
-    assert reverse("contracts:disputes") in peer_home
+    assert reverse("disputes:list") in peer_home
     assert f'href="{reverse("contracts:list")}"' not in peer_home

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from contracts.models import BudgetLine, Contract
 from districts.models import District, NegotiationNote
-from districts.selectors import district_latest_results
 from performance.models import Return
+from performance.selectors import district_latest_results
 
 pytestmark = pytest.mark.django_db
 

@@ -93,7 +93,7 @@ def test_drafts_count_only_when_asked():
             ["--period", "2010/11 Q2", "--compare-to", "last year"],
             "--compare-to: “last year” is not a reporting period",
         ),
-        (["--period", "2009/10 Q3", "--compare-to", "2010/11 Q2"], "--compare-to: choose a period before 2009/10 Q3"),
+        (["--period", "2009/10 Q3", "--compare-to", "2010/11 Q2"], "--compare-to: Choose a period before 2009/10 Q3"),
         (
             ["--period", "2010/11 Q2", "--provider-kind", "hub,school"],
             "--provider-kind: school is not a kind of provider",

@@ -9,8 +9,9 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from contracts.models import Dispute, SubContract
-from contracts.services import dispute_raise
+from contracts.models import SubContract
+from disputes.models import Dispute
+from disputes.services import dispute_raise
 from performance.models import ReportingPeriod, Result, Return
 from performance.services import return_submit
 from tests.performance.conftest import fill_hub_rows, page_data, row_prefix
@@ -226,13 +227,13 @@ def vac_dispute():
 
 def test_another_providers_dispute_is_not_found(hub_client, unchanged, vac_dispute):
     with unchanged():
-        assert hub_client.get(reverse("contracts:dispute", args=[vac_dispute.pk])).status_code == 404
+        assert hub_client.get(reverse("disputes:detail", args=[vac_dispute.pk])).status_code == 404
         for name, data in (
-            ("contracts:dispute_hearing", {"hearing_on": "2011-03-14"}),
-            ("contracts:dispute_decide", {"decision": "VASL wins", "hearing_on": "2011-03-14"}),
+            ("disputes:hearing", {"hearing_on": "2011-03-14"}),
+            ("disputes:decide", {"decision": "VASL wins", "hearing_on": "2011-03-14"}),
         ):
             assert hub_client.post(reverse(name, args=[vac_dispute.pk]), data).status_code == 404
-        page = hub_client.get(reverse("contracts:disputes")).content.decode()
+        page = hub_client.get(reverse("disputes:list")).content.decode()
         assert "Payment schedule" not in page
 
 
@@ -257,7 +258,7 @@ def test_raising_a_dispute_about_another_providers_ids_is_refused_with_a_message
 ):
     data = {"subject": "Tampered", "details": "Tampered with", **tampered(vac_dispute)}
     with unchanged():
-        response = hub_client.post(reverse("contracts:dispute_create"), data)
+        response = hub_client.post(reverse("disputes:create"), data)
         assert response.status_code == 200  # the form again, with its error
         assert "Select a valid choice" in response.content.decode()
     assert not Dispute.objects.filter(subject="Tampered").exists()
@@ -281,9 +282,10 @@ def test_api_ids_of_another_providers_return_and_results_are_not_found(hub_api, 
         assert hub_api.get(f"/api/returns/{theirs.pk}/").status_code == 404
         assert hub_api.get(f"/api/results/{result.pk}/").status_code == 404
         assert hub_api.get(f"/api/returns/{signed_off_q2('VAC').pk}/").status_code == 404
+        # Another hub's sub-contract is not found, as in the browser (its own it reads).
         assert (
             hub_api.get("/api/subcontracts/{}/".format(SubContract.objects.get(provider__code="VAC").pk)).status_code
-            == 403
+            == 404
         )
         # Filters name another provider: the answer holds only what VASL may see (nothing of VAC's).
         assert hub_api.get("/api/returns/", {"provider": "VAC"}).json()["results"] == []

@@ -24,8 +24,9 @@ from django.db import models
 from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, resolve, reverse
 
-from contracts.models import BudgetLine, Contract, SubContract
-from contracts.services import budget_line_create, dispute_raise, scenario_create
+from contracts.models import Allocation, BudgetLine, Contract, SubContract
+from contracts.services import budget_line_create, scenario_create
+from disputes.services import dispute_raise
 from performance.models import Result, Return
 from vcsportal.demo import DEMO_USERS
 from vcsportal.models import User
@@ -48,6 +49,10 @@ def everyone(status: int, **overrides: int) -> dict[str, int]:
 
 #: Who reads contract money (portal.view_contracts): LCC, funders, the CIO; a superuser passes every rule.
 CONTRACT_READERS = {"lcc__officer": 200, "funder__reviewer": 200, "val__staff": 200, "superuser": 200}
+#: A hub or LRC lists its own sub-contract and allocations.
+OWN_MONEY_LISTS = {"vasl__hub": 200, "vac__hub": 200, "lutterworth__lrc": 200}
+#: VASL's sub-contract or allocation: its own staff read it; another hub or LRC finds nothing.
+VASL_MONEY = {"vasl__hub": 200, "vac__hub": 404, "lutterworth__lrc": 404}
 #: Who may export (portal.export): everyone but the peer review member.
 EXPORTERS = {"peer__reviewer": 403}
 #: A POST-only step of the LCC officer's: everyone else is refused before the method is looked at.
@@ -104,13 +109,11 @@ EXPECTED_STATUS: dict[str, dict[str, int]] = {
     "contracts:scenario_adopt": everyone(403, **LCC_POST_ONLY),
     # Disputes: everyone sees the list (scoped); the CIO and the providers raise them; the parties, LCC,
     # funders and the Peer Review Body read one; only the peer member records the hearing and decision.
-    "contracts:disputes": everyone(200),
-    "contracts:dispute_create": everyone(
-        403, val__staff=200, vasl__hub=200, vac__hub=200, lutterworth__lrc=200, superuser=200
-    ),
-    "contracts:dispute": everyone(200, vac__hub=404, lutterworth__lrc=404),
-    "contracts:dispute_hearing": everyone(403, peer__reviewer=405, vac__hub=404, lutterworth__lrc=404, superuser=405),
-    "contracts:dispute_decide": everyone(403, peer__reviewer=405, vac__hub=404, lutterworth__lrc=404, superuser=405),
+    "disputes:list": everyone(200),
+    "disputes:create": everyone(403, val__staff=200, vasl__hub=200, vac__hub=200, lutterworth__lrc=200, superuser=200),
+    "disputes:detail": everyone(200, vac__hub=404, lutterworth__lrc=404),
+    "disputes:hearing": everyone(403, peer__reviewer=405, vac__hub=404, lutterworth__lrc=404, superuser=405),
+    "disputes:decide": everyone(403, peer__reviewer=405, vac__hub=404, lutterworth__lrc=404, superuser=405),
     # Returns.
     "performance:my_returns": everyone(403, **PROVIDERS, superuser=200),
     "performance:review_list": everyone(403, lcc__officer=200, val__staff=200, superuser=200),
@@ -153,10 +156,11 @@ EXPECTED_STATUS: dict[str, dict[str, int]] = {
     "api:period-detail": everyone(200),
     "api:contract-list": everyone(403, **CONTRACT_READERS),
     "api:contract-detail": everyone(403, **CONTRACT_READERS),
-    "api:subcontract-list": everyone(403, **CONTRACT_READERS),
-    "api:subcontract-detail": everyone(403, **CONTRACT_READERS),
-    "api:allocation-list": everyone(403, **CONTRACT_READERS),
-    "api:allocation-detail": everyone(403, **CONTRACT_READERS),
+    # A hub or LRC reads its own sub-contract and allocations (VASL's are the samples), as on the pages.
+    "api:subcontract-list": everyone(403, **CONTRACT_READERS, **OWN_MONEY_LISTS),
+    "api:subcontract-detail": everyone(403, **CONTRACT_READERS, **VASL_MONEY),
+    "api:allocation-list": everyone(403, **CONTRACT_READERS, **OWN_MONEY_LISTS),
+    "api:allocation-detail": everyone(403, **CONTRACT_READERS, **VASL_MONEY),
     "api:contribution-list": everyone(403, **CONTRACT_READERS),
     "api:contribution-detail": everyone(403, **CONTRACT_READERS),
     # Lists are scoped (a peer member's is empty); vasl.hub's draft and its results only for LCC, funders, VASL.
@@ -198,9 +202,9 @@ VIEW_MODELS = {
     "contracts:scenario": "contracts.BudgetScenario",
     "contracts:scenario_export": "contracts.BudgetScenario",
     "contracts:scenario_adopt": "contracts.BudgetScenario",
-    "contracts:dispute": "contracts.Dispute",
-    "contracts:dispute_hearing": "contracts.Dispute",
-    "contracts:dispute_decide": "contracts.Dispute",
+    "disputes:detail": "disputes.Dispute",
+    "disputes:hearing": "disputes.Dispute",
+    "disputes:decide": "disputes.Dispute",
     "api:allocation-detail": "contracts.Allocation",
     "api:contribution-detail": "contracts.Contribution",
     "api:return-results": "performance.Return",
@@ -274,6 +278,7 @@ SAMPLE_OBJECTS = {
     "contracts:subcontract_vary": lambda: SubContract.objects.get(provider__code="VASL").pk,
     "contracts:subcontract_end": lambda: SubContract.objects.get(provider__code="VASL").pk,
     "api:subcontract-detail": lambda: SubContract.objects.get(provider__code="VASL").pk,
+    "api:allocation-detail": lambda: Allocation.objects.filter(organisation__code="VASL").order_by("pk").first().pk,
 }
 
 #: Query strings for views whose documented parameters are required (without them they answer 400).
@@ -507,7 +512,7 @@ def test_every_url_answers_each_role_without_a_server_error_and_as_expected(role
 #: everyone's own password; the peer member's hearing and decision forms.
 POST_FORMS = {
     "funder.reviewer": {"password_change"},
-    "peer.reviewer": {"password_change", "contracts:dispute_hearing", "contracts:dispute_decide"},
+    "peer.reviewer": {"password_change", "disputes:hearing", "disputes:decide"},
 }
 #: Signing in or out by POST is what those pages are for (they change the session, not the data).
 POST_SESSION = {"login", "logout", "admin:login", "admin:logout"}

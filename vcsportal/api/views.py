@@ -1,6 +1,7 @@
-"""The read-only API. Every queryset goes through vcsportal.permissions, the module the pages use, so a
-token reads exactly what its user reads in the browser: a hub never sees another hub's draft, and those
-who may not view contracts get 403 on the money endpoints.
+"""The API. Every queryset comes from the model's permission policy (``<app>/policies.py``), the one the
+pages ask, so a token reads exactly what its user reads in the browser: a hub never sees another hub's
+draft, reads its own sub-contract and allocations, and gets 403 where it may read nothing (contracts and
+contributions).
 
 The pages' LoginRequiredMiddleware runs before DRF has read the token; DRF exempts its views from it and
 applies its own authentication and permissions instead (IsAuthenticated on every view here).
@@ -18,15 +19,19 @@ from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from contracts import policies as contract_policies
 from contracts.models import Allocation, Contract, Contribution, Funder, Organisation, SubContract
+from core.policies import Policy
+from districts import policies as district_policies
 from districts.models import District
 from performance import dashboard
+from performance import policies as performance_policies
+from performance.filters import summary_filters
 from performance.models import Indicator, ReportingPeriod, Result, Return
 from performance.services import ReturnRefused, StaleReturn
-from vcsportal import permissions as policy
 from vcsportal.api import filters as api_filters
 from vcsportal.api import serializers
-from vcsportal.api.returns import ResultsRefused, RowError, may_write_results, return_results_write
+from vcsportal.api.returns import ResultsRefused, RowError, return_results_write
 
 
 class StableOrderingFilter(filters.OrderingFilter):
@@ -39,25 +44,36 @@ class StableOrderingFilter(filters.OrderingFilter):
         return ordering
 
 
-class HasPortalPermission(permissions.BasePermission):
-    """Asks the portal's permission module for the view's ``portal_permission`` (if it names one)."""
+class PolicyPermission(permissions.BasePermission):
+    """Asks the view's permission policy whether the user may take its action on this kind of thing at all
+    (403 otherwise); which objects they may, the policy's queryset says (a guessed id is a 404)."""
 
     def has_permission(self, request, view):
-        name = getattr(view, "portal_permission", None)
-        return name is None or request.user.has_perm(name)
+        return view.policy.user_can(request.user, view.policy_action)
 
 
 class PortalReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
-    permission_classes = [permissions.IsAuthenticated, HasPortalPermission]
+    """Every list and object comes from the model's policy, the one the pages ask: a token reads exactly
+    what its user reads in the browser."""
+
+    permission_classes = [permissions.IsAuthenticated, PolicyPermission]
     filter_backends = [DjangoFilterBackend, StableOrderingFilter]
-    portal_permission: str | None = "portal.view_dashboard"
+    policy: Policy
+    policy_action = "view"
     # Any path segment reaches the view, so a malformed id is the API's JSON 404 (after authentication),
     # never the site's HTML page.
     lookup_value_regex = "[^/]+"
 
+    def base_queryset(self):
+        return self.queryset.all()
+
+    def get_queryset(self):
+        return self.policy.instances_for(self.request.user, self.policy_action, self.base_queryset())
+
 
 @extend_schema_view(list=extend_schema(summary="Districts"), retrieve=extend_schema(summary="A district"))
 class DistrictViewSet(PortalReadOnlyViewSet):
+    policy = district_policies.districts
     serializer_class = serializers.DistrictSerializer
     queryset = District.objects.select_related("county")
     lookup_field = "slug"
@@ -67,6 +83,7 @@ class DistrictViewSet(PortalReadOnlyViewSet):
 
 @extend_schema_view(list=extend_schema(summary="Funders"), retrieve=extend_schema(summary="A funder"))
 class FunderViewSet(PortalReadOnlyViewSet):
+    policy = contract_policies.funders
     serializer_class = serializers.FunderSerializer
     queryset = Funder.objects.all()
     lookup_field = "code"
@@ -80,6 +97,7 @@ class FunderViewSet(PortalReadOnlyViewSet):
     retrieve=extend_schema(summary="A provider"),
 )
 class ProviderViewSet(PortalReadOnlyViewSet):
+    policy = contract_policies.organisations
     serializer_class = serializers.ProviderSerializer
     queryset = Organisation.objects.select_related("county", "district")
     lookup_field = "code"
@@ -91,27 +109,25 @@ class ProviderViewSet(PortalReadOnlyViewSet):
 @extend_schema_view(list=extend_schema(summary="Contracts"), retrieve=extend_schema(summary="A contract"))
 class ContractViewSet(PortalReadOnlyViewSet):
     serializer_class = serializers.ContractSerializer
-    portal_permission = "portal.view_contracts"
+    policy = contract_policies.contracts
     lookup_field = "reference"
     ordering_fields = ["reference"]
     ordering = ["reference"]
 
-    def get_queryset(self):
-        queryset = Contract.objects.select_related("county", "commissioner", "provider").prefetch_related("years")
-        return policy.visible_contract_money(self.request.user, queryset)
+    def base_queryset(self):
+        return Contract.objects.select_related("county", "commissioner", "provider").prefetch_related("years")
 
 
 @extend_schema_view(list=extend_schema(summary="Sub-contracts"), retrieve=extend_schema(summary="A sub-contract"))
 class SubContractViewSet(PortalReadOnlyViewSet):
     serializer_class = serializers.SubContractSerializer
-    portal_permission = "portal.view_contracts"
+    policy = contract_policies.subcontracts
     filterset_class = api_filters.SubContractFilter
     ordering_fields = ["provider__code", "start_year"]
     ordering = ["contract__reference", "provider__name"]
 
-    def get_queryset(self):
-        queryset = SubContract.objects.select_related("contract", "provider").prefetch_related("districts").distinct()
-        return policy.visible_contract_money(self.request.user, queryset)
+    def base_queryset(self):
+        return SubContract.objects.select_related("contract", "provider").prefetch_related("districts").distinct()
 
 
 @extend_schema_view(
@@ -120,14 +136,13 @@ class SubContractViewSet(PortalReadOnlyViewSet):
 )
 class AllocationViewSet(PortalReadOnlyViewSet):
     serializer_class = serializers.AllocationSerializer
-    portal_permission = "portal.view_contracts"
+    policy = contract_policies.allocations
     filterset_class = api_filters.AllocationFilter
     ordering_fields = ["financial_year", "amount", "organisation__code"]
     ordering = ["contract__reference", "financial_year", "organisation__kind", "organisation__name"]
 
-    def get_queryset(self):
-        queryset = Allocation.objects.select_related("contract", "organisation")
-        return policy.visible_contract_money(self.request.user, queryset)
+    def base_queryset(self):
+        return Allocation.objects.select_related("contract", "organisation")
 
 
 @extend_schema_view(
@@ -136,20 +151,20 @@ class AllocationViewSet(PortalReadOnlyViewSet):
 )
 class ContributionViewSet(PortalReadOnlyViewSet):
     serializer_class = serializers.ContributionSerializer
-    portal_permission = "portal.view_contracts"
+    policy = contract_policies.contributions
     filterset_class = api_filters.ContributionFilter
     ordering_fields = ["financial_year", "amount", "funder__code"]
     ordering = ["contract__reference", "financial_year", "funder__name", "description"]
 
-    def get_queryset(self):
-        queryset = Contribution.objects.select_related("contract", "funder")
-        return policy.visible_contract_money(self.request.user, queryset)
+    def base_queryset(self):
+        return Contribution.objects.select_related("contract", "funder")
 
 
 @extend_schema_view(
     list=extend_schema(summary="Reporting periods (quarters)"), retrieve=extend_schema(summary="A period")
 )
 class PeriodViewSet(PortalReadOnlyViewSet):
+    policy = performance_policies.periods
     serializer_class = serializers.PeriodSerializer
     queryset = ReportingPeriod.objects.all()
     filterset_class = api_filters.PeriodListFilter
@@ -159,6 +174,7 @@ class PeriodViewSet(PortalReadOnlyViewSet):
 
 @extend_schema_view(list=extend_schema(summary="Indicators"), retrieve=extend_schema(summary="An indicator"))
 class IndicatorViewSet(PortalReadOnlyViewSet):
+    policy = performance_policies.indicators
     serializer_class = serializers.IndicatorSerializer
     queryset = Indicator.objects.all()
     lookup_field = "code"
@@ -172,6 +188,7 @@ class IndicatorViewSet(PortalReadOnlyViewSet):
     retrieve=extend_schema(summary="A return with its results"),
 )
 class ReturnViewSet(PortalReadOnlyViewSet):
+    policy = performance_policies.returns
     filterset_class = api_filters.ReturnFilter
     ordering_fields = ["submitted_at", "updated_at", "status", "provider__code"]
     ordering = ["period__financial_year", "period__quarter", "provider__kind", "provider__name"]
@@ -179,15 +196,13 @@ class ReturnViewSet(PortalReadOnlyViewSet):
     def get_serializer_class(self):
         return serializers.ReturnDetailSerializer if self.action == "retrieve" else serializers.ReturnSerializer
 
-    def get_queryset(self):
+    def base_queryset(self):
         queryset = Return.objects.select_related("provider", "period")
-        if self.action == "results":
-            return policy.visible_returns(self.request.user, queryset)
         if self.action == "retrieve":
             queryset = queryset.prefetch_related(
                 "results__indicator", "results__district", "results__return_obj__period"
             )
-        return policy.visible_returns(self.request.user, queryset)
+        return queryset
 
     @extend_schema(
         summary="Write a return's results (and submit it)",
@@ -240,10 +255,10 @@ class ReturnViewSet(PortalReadOnlyViewSet):
     @action(detail=True, methods=["post"], url_path="results")
     def results(self, request, pk=None):
         # Refused by role before the id is looked at: a funder's write is a 403 whatever the id.
-        if not may_write_results(request.user):
+        if not self.policy.user_can(request.user, "write_results"):
             raise ApiPermissionDenied("Your role may not write returns' results: funders and reviewers read only.")
         return_obj = self.get_object()
-        if not may_write_results(request.user, return_obj):
+        if not self.policy.user_can(request.user, "write_results", return_obj):
             raise ApiPermissionDenied(f"You may not change the results of {return_obj}.")
         try:
             data = request.data
@@ -301,6 +316,7 @@ class ReturnViewSet(PortalReadOnlyViewSet):
     retrieve=extend_schema(summary="A result"),
 )
 class ResultViewSet(PortalReadOnlyViewSet):
+    policy = performance_policies.results
     serializer_class = serializers.ResultSerializer
     filterset_class = api_filters.ResultFilter
     ordering_fields = ["indicator__code", "rag", "actual"]
@@ -312,9 +328,8 @@ class ResultViewSet(PortalReadOnlyViewSet):
         "district__name",
     ]
 
-    def get_queryset(self):
-        queryset = Result.objects.select_related("return_obj__period", "return_obj__provider", "indicator", "district")
-        return policy.visible_results(self.request.user, queryset)
+    def base_queryset(self):
+        return Result.objects.select_related("return_obj__period", "return_obj__provider", "indicator", "district")
 
 
 def _refused(detail: str, errors: list[RowError]) -> Response:
@@ -348,11 +363,9 @@ def _body_errors(body: drf_serializers.Serializer, data) -> list[RowError]:
 class SummaryView(APIView):
     """The dashboard's summary, exactly as ``pmf_summary --format json`` prints it, from the same code."""
 
-    permission_classes = [permissions.IsAuthenticated, HasPortalPermission]
-    portal_permission = "portal.view_dashboard"
-
-    class Query(drf_serializers.Serializer):
-        include_drafts = drf_serializers.BooleanField(required=False, default=False)
+    permission_classes = [permissions.IsAuthenticated, PolicyPermission]
+    policy = performance_policies.results
+    policy_action = "dashboard"
 
     @extend_schema(
         summary="The dashboard summary (pmf_summary's JSON)",
@@ -380,20 +393,10 @@ class SummaryView(APIView):
         },
     )
     def get(self, request):
-        query = self.Query(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        draft_providers = None
-        if query.validated_data["include_drafts"]:
-            draft_providers = policy.draft_providers_visible(request.user)
-            if draft_providers is None:
-                raise ApiPermissionDenied("include_drafts: your role may not include draft returns in the summary.")
+        # The dashboard's own form reads the parameters (strictly); drafts asked for by a role that may not
+        # count them are its PermissionDenied, which DRF answers with 403.
         try:
-            filters = dashboard.pmf_summary_filters(
-                period=request.query_params.get("period", ""),
-                provider_kind=request.query_params.get("provider_kind", ""),
-                compare_to=request.query_params.get("compare_to", ""),
-                draft_providers=draft_providers,
-            )
+            filters = summary_filters(request.query_params, user=request.user)
         except ValidationError as error:
             return Response(error.message_dict, status=status.HTTP_400_BAD_REQUEST)
         return Response(dashboard.pmf_summary(filters))

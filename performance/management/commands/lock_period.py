@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from performance.selectors import period_by_label
+from performance.models import ReportingPeriod
 from performance.services import ReturnRefused, period_lock
 
 
@@ -13,7 +13,7 @@ class Command(BaseCommand):
         parser.add_argument("period", help='The period, like "2010/11 Q4"')
 
     def handle(self, *args, period, **options):
-        found = period_by_label(period)
+        found = ReportingPeriod.objects.by_label(period)
         if found is None:
             raise CommandError(f"There is no period “{period}”: write it like 2010/11 Q4, and open it first")
         try:

@@ -4,7 +4,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from performance.selectors import period_label_parse
+from core.periods import Period
 from performance.services import ReturnRefused, period_open
 
 
@@ -19,9 +19,10 @@ class Command(BaseCommand):
         parser.add_argument("--due", required=True, help="Due date, like 2011-04-30")
 
     def handle(self, *args, period, due, **options):
-        year, quarter = period_label_parse(period)
-        if year is None:
+        wanted = Period.parse_or_none(period)
+        if wanted is None:
             raise CommandError(f"“{period}” is not a period: write it like 2010/11 Q4")
+        year, quarter = wanted.financial_year, wanted.quarter
         try:
             due_on = datetime.date.fromisoformat(due)
         except ValueError as error:

@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from contracts.models import Dispute, SubContract
-from contracts.services import dispute_raise
+from contracts.models import SubContract
+from disputes.models import Dispute
+from disputes.services import dispute_raise
 from performance.models import Result
 from vcsportal.models import User
 
@@ -19,7 +20,7 @@ def vasl():
 def raise_about_subcontract(client, subcontract, **extra):
     data = {"subcontract": subcontract.pk, "subject": "Where the cut falls", "details": "VAL wants it all from us."}
     data.update(extra)
-    return client.post(reverse("contracts:dispute_create"), data)
+    return client.post(reverse("disputes:create"), data)
 
 
 def test_a_hub_raises_a_dispute_about_its_own_subcontract(hub_client, vasl):
@@ -45,7 +46,7 @@ def test_the_cio_raises_a_rag_challenge_with_the_hub(val_client):
         indicator__code="LOC-1",
     )  # fmt: skip
     response = val_client.post(
-        reverse("contracts:dispute_create"),
+        reverse("disputes:create"),
         {"result": result.pk, "subject": "Amber, not green?", "details": "The figures show more."},
     )
     assert response.status_code == 302
@@ -54,7 +55,7 @@ def test_the_cio_raises_a_rag_challenge_with_the_hub(val_client):
 
 
 def test_either_a_subcontract_or_a_rating_must_be_chosen(hub_client):
-    response = hub_client.post(reverse("contracts:dispute_create"), {"subject": "x", "details": "y"})
+    response = hub_client.post(reverse("disputes:create"), {"subject": "x", "details": "y"})
     assert "Choose either a sub-contract or a RAG rating" in response.content.decode()
 
 
@@ -62,18 +63,18 @@ def test_both_parties_lcc_funders_and_the_chair_see_it_others_do_not(login, vasl
     dispute = dispute_raise(user=User.objects.get(username="vasl.hub"), subject="S", details="D", subcontract=vasl)
     for username in ("vasl.hub", "val.staff", "lcc.officer", "funder.reviewer", "peer.reviewer"):
         assert login(username).get(dispute.get_absolute_url()).status_code == 200, username
-        assert "S</a>" in login(username).get(reverse("contracts:disputes")).content.decode()
+        assert "S</a>" in login(username).get(reverse("disputes:list")).content.decode()
     for username in ("vac.hub", "lutterworth.lrc"):
         assert login(username).get(dispute.get_absolute_url()).status_code == 404, username
-        assert dispute.get_absolute_url() not in login(username).get(reverse("contracts:disputes")).content.decode()
+        assert dispute.get_absolute_url() not in login(username).get(reverse("disputes:list")).content.decode()
 
 
 def test_the_chair_sets_a_hearing_and_records_a_binding_decision(peer_client, hub_client, vasl):
     dispute = dispute_raise(user=User.objects.get(username="vasl.hub"), subject="S", details="D", subcontract=vasl)
-    response = peer_client.post(reverse("contracts:dispute_hearing", args=[dispute.pk]), {"hearing_on": "2011-03-14"})
+    response = peer_client.post(reverse("disputes:hearing", args=[dispute.pk]), {"hearing_on": "2011-03-14"})
     assert response.status_code == 302
     response = peer_client.post(
-        reverse("contracts:dispute_decide", args=[dispute.pk]), {"decision": "The cut is shared equally."}
+        reverse("disputes:decide", args=[dispute.pk]), {"decision": "The cut is shared equally."}
     )
     assert response.status_code == 302
     dispute.refresh_from_db()
@@ -86,9 +87,9 @@ def test_the_chair_sets_a_hearing_and_records_a_binding_decision(peer_client, hu
 
 def test_a_decision_needs_text_and_a_hearing_date(peer_client, vasl):
     dispute = dispute_raise(user=User.objects.get(username="vasl.hub"), subject="S", details="D", subcontract=vasl)
-    response = peer_client.post(reverse("contracts:dispute_decide", args=[dispute.pk]), {"decision": "Decided"})
+    response = peer_client.post(reverse("disputes:decide", args=[dispute.pk]), {"decision": "Decided"})
     assert "Enter the date the Peer Review Body heard the dispute" in response.content.decode()
-    response = peer_client.post(reverse("contracts:dispute_decide", args=[dispute.pk]), {"hearing_on": "2011-03-01"})
+    response = peer_client.post(reverse("disputes:decide", args=[dispute.pk]), {"hearing_on": "2011-03-01"})
     assert 'href="#id_decision"' in response.content.decode()
     dispute.refresh_from_db()
     assert dispute.status == "open"
@@ -96,10 +97,8 @@ def test_a_decision_needs_text_and_a_hearing_date(peer_client, vasl):
 
 def test_a_decided_dispute_cannot_be_edited_only_referenced(peer_client, hub_client, vasl):
     dispute = dispute_raise(user=User.objects.get(username="vasl.hub"), subject="S", details="D", subcontract=vasl)
-    peer_client.post(
-        reverse("contracts:dispute_decide", args=[dispute.pk]), {"decision": "Final", "hearing_on": "2011-03-01"}
-    )
-    edits = [("contracts:dispute_decide", {"decision": "Changed"}), ("contracts:dispute_hearing", {"hearing_on": "x"})]
+    peer_client.post(reverse("disputes:decide", args=[dispute.pk]), {"decision": "Final", "hearing_on": "2011-03-01"})
+    edits = [("disputes:decide", {"decision": "Changed"}), ("disputes:hearing", {"hearing_on": "x"})]
     for name, data in edits:
         assert peer_client.post(reverse(name, args=[dispute.pk]), data).status_code == 403
     dispute.refresh_from_db()

@@ -1,0 +1,120 @@
+"""Who may see and change contracts and money: one policy per model family (see core.policies).
+
+LCC manages; funders and the CIO read every figure; a hub or LRC reads only its own sub-contract and its own
+allocations; the peer review member sees no contract money.
+"""
+
+from django.db.models import Q
+
+from contracts.models import (
+    Allocation,
+    BudgetLine,
+    BudgetScenario,
+    Contract,
+    Contribution,
+    Funder,
+    Organisation,
+    SubContract,
+)
+from core.policies import EVERY, Policy, ReadableByEveryone, role_of
+from core.roles import Role
+
+#: The roles that read every contract figure.
+CONTRACT_READERS = frozenset({Role.LCC_OFFICER, Role.FUNDER_REVIEWER, Role.CIO_STAFF})
+
+
+def _readers_all_providers_own(user, own_field: str | None):
+    """Every object for the contract readers; a hub's or LRC's own (through ``own_field``); else nothing."""
+    role = role_of(user)
+    if role in CONTRACT_READERS:
+        return EVERY
+    if role == Role.PROVIDER_STAFF and own_field is not None:
+        return Q(**{own_field: user.organisation_id})
+    return None
+
+
+def _lcc_only(user):
+    return EVERY if role_of(user) == Role.LCC_OFFICER else None
+
+
+class ContractPolicy(Policy):
+    """The CIO contract itself: its term, extension and pooled money."""
+
+    model = Contract
+    permissions = {"portal.view_contracts": "view", "portal.manage_contracts": "manage"}
+
+    def rule_view(self, user):
+        return _readers_all_providers_own(user, None)
+
+    def rule_manage(self, user):
+        return _lcc_only(user)
+
+
+class ContributionPolicy(ContractPolicy):
+    """The funders' contributions to the pool."""
+
+    model = Contribution
+    permissions = {}
+
+
+class BudgetLinePolicy(ContractPolicy):
+    """The CIO's own budget lines (front-line district staff, central costs)."""
+
+    model = BudgetLine
+    permissions = {}
+
+
+class ScenarioPolicy(ContractPolicy):
+    """Budget scenarios: read by the contract readers, saved and adopted by LCC."""
+
+    model = BudgetScenario
+    permissions = {"contracts.view_scenarios": "view"}
+
+
+class SubContractPolicy(Policy):
+    """Sub-contracts: the contract readers see every one; a hub or LRC its own; LCC lets and varies them."""
+
+    model = SubContract
+    permissions = {
+        "contracts.view_subcontract": "view",
+        "contracts.has_own_subcontract": "own",
+        "contracts.manage_subcontract": "manage",
+    }
+
+    def rule_view(self, user):
+        return _readers_all_providers_own(user, "provider_id")
+
+    def rule_own(self, user):
+        return Q(provider_id=user.organisation_id) if role_of(user) == Role.PROVIDER_STAFF else None
+
+    def rule_manage(self, user):
+        return _lcc_only(user)
+
+
+class AllocationPolicy(Policy):
+    """Money allocated per organisation and year: as sub-contracts (a hub or LRC sees its own)."""
+
+    model = Allocation
+
+    def rule_view(self, user):
+        return _readers_all_providers_own(user, "organisation_id")
+
+
+class FunderPolicy(ReadableByEveryone):
+    model = Funder
+
+
+class OrganisationPolicy(ReadableByEveryone):
+    model = Organisation
+
+
+contracts = ContractPolicy()
+contributions = ContributionPolicy()
+budget_lines = BudgetLinePolicy()
+scenarios = ScenarioPolicy()
+subcontracts = SubContractPolicy()
+allocations = AllocationPolicy()
+funders = FunderPolicy()
+organisations = OrganisationPolicy()
+
+POLICIES = (contracts, contributions, budget_lines, scenarios, subcontracts, allocations, funders, organisations)

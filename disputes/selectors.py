@@ -1,0 +1,35 @@
+"""Reads for disputes: the list a user may see, one dispute's history, what a user may dispute about."""
+
+from django.db.models import QuerySet
+
+from contracts.models import SubContract
+from contracts.policies import subcontracts
+from disputes import policies
+from disputes.models import Dispute
+from performance.models import Result
+
+
+def dispute_list(user) -> QuerySet[Dispute]:
+    """The disputes this user may see, newest first."""
+    return policies.disputes.instances_for(user, "view").select_related(
+        "raised_by_organisation", "respondent", "subcontract__provider", "result__indicator", "refers_to"
+    )
+
+
+def dispute_history(dispute: Dispute):
+    """Every recorded change to a dispute (raised, hearing set, decided), oldest first."""
+    return dispute.history.select_related("history_user").order_by("history_date")
+
+
+def results_challengeable(user) -> QuerySet[Result]:
+    """The RAG ratings the user may challenge, by provider, newest period first."""
+    return (
+        policies.challenges.instances_for(user, "challenge")
+        .select_related("indicator", "district", "return_obj__provider", "return_obj__period")
+        .order_by("return_obj__provider__code", "-return_obj__period__financial_year", "indicator__code")
+    )
+
+
+def subcontracts_disputable(user) -> QuerySet[SubContract]:
+    """The sub-contracts the user may raise a dispute about: those they may see."""
+    return subcontracts.instances_for(user, "view").select_related("provider")
