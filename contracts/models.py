@@ -251,6 +251,18 @@ class SubContract(models.Model):
     def covers(self, financial_year: int) -> bool:
         return self.status == self.Status.LIVE and self.start_year <= financial_year <= self.end_year
 
+    @classmethod
+    def live_in(cls, financial_year: int, prefix: str = "") -> Q:
+        """The filter ``covers`` is in the database: live, and its term takes in the year (seen from a
+        related model through ``prefix``, e.g. ``subcontracts__``)."""
+        return Q(
+            **{
+                f"{prefix}status": cls.Status.LIVE,
+                f"{prefix}start_year__lte": financial_year,
+                f"{prefix}end_year__gte": financial_year,
+            }
+        )
+
     # Ending early is LCC's step (contracts.policies); contracts.services records the variation.
     @transition(
         field=status,

@@ -203,12 +203,7 @@ def scenario_organisations(contract: Contract, financial_year: int) -> list[Orga
     """The CIO and every provider whose live sub-contract covers the year, in listing order."""
     providers = Organisation.objects.filter(
         Q(pk=contract.provider_id)
-        | Q(
-            subcontracts__contract=contract,
-            subcontracts__status=SubContract.Status.LIVE,
-            subcontracts__start_year__lte=financial_year,
-            subcontracts__end_year__gte=financial_year,
-        )
+        | Q(subcontracts__contract=contract) & SubContract.live_in(financial_year, prefix="subcontracts__")
     ).distinct()
     return sorted(providers.select_related("district"), key=lambda org: (KIND_ORDER[org.kind], org.code))
 

@@ -223,12 +223,8 @@ def providers_owing_returns(financial_year: int) -> QuerySet[Organisation]:
     covering_contracts = Contract.objects.filter(start_year__lte=financial_year, end_year__gte=financial_year)
     return Organisation.objects.filter(
         Q(contracts__in=covering_contracts)
-        | Q(
-            subcontracts__contract__in=covering_contracts,
-            subcontracts__status=SubContract.Status.LIVE,
-            subcontracts__start_year__lte=financial_year,
-            subcontracts__end_year__gte=financial_year,
-        )
+        | Q(subcontracts__contract__in=covering_contracts)
+        & SubContract.live_in(financial_year, prefix="subcontracts__")
     ).distinct()
 
 

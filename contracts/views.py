@@ -10,6 +10,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views.generic import DetailView, TemplateView
 
 from contracts import selectors, services
@@ -30,7 +32,8 @@ from contracts.policies import subcontracts
 from contracts.scenarios import ScenarioFigures, allocation_figures, scenario_figures, scenario_organisations
 from contracts.tables import AllocationTable, ContributionTable, ScenarioTable
 from core.periods import format_financial_year, parse_financial_year
-from core.views import PortalPermissionMixin, ServiceFormMixin
+from core.views import PortalPermissionMixin, ServiceActionMixin, ServiceFormMixin
+from core.workflow import transitions_for
 
 # --- the contract -----------------------------------------------------------------------------------------
 
@@ -76,7 +79,7 @@ class ContractDetailView(PortalPermissionMixin, DetailView):
         return context
 
 
-class ContractExtendView(ServiceFormMixin, ContractDetailView):
+class ContractExtendView(ServiceActionMixin, ContractDetailView):
     permission_required = "portal.manage_contracts"
     form_context_name = "extend_form"
     success_message = "The extension has been exercised and recorded."
@@ -96,7 +99,7 @@ class ContractExtendView(ServiceFormMixin, ContractDetailView):
 # --- sub-contracts ----------------------------------------------------------------------------------------
 
 
-class SubContractCreateView(PortalPermissionMixin, DetailView):
+class SubContractCreateView(ServiceFormMixin, PortalPermissionMixin, DetailView):
     permission_required = "portal.manage_contracts"
     template_name = "contracts/subcontract_create.html"
     context_object_name = "contract"
@@ -106,29 +109,28 @@ class SubContractCreateView(PortalPermissionMixin, DetailView):
         kwargs.setdefault("form", SubContractCreateForm(contract=self.object))
         return super().get_context_data(**kwargs)
 
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        form = SubContractCreateForm(request.POST, contract=self.object)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                subcontract = services.subcontract_create(
-                    contract=self.object,
-                    provider=data["provider"],
-                    start_year=data["start_year"],
-                    end_year=data["end_year"],
-                    strands=data["strands"],
-                    districts=data["districts"],
-                    amounts={year: data["amount"] for year in range(data["start_year"], data["end_year"] + 1)},
-                    user=request.user,
-                    reason=data["reason"],
-                )
-            except ValidationError as error:
-                form.add_service_error(error)
-            else:
-                messages.success(request, f"The sub-contract with {subcontract.provider.name} has been created.")
-                return redirect(subcontract)
-        return self.render_to_response(self.get_context_data(form=form))
+    def get_form(self):
+        return SubContractCreateForm(self.request.POST, contract=self.object)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.subcontract_create(
+            contract=self.object,
+            provider=data["provider"],
+            start_year=data["start_year"],
+            end_year=data["end_year"],
+            strands=data["strands"],
+            districts=data["districts"],
+            amounts={year: data["amount"] for year in range(data["start_year"], data["end_year"] + 1)},
+            user=self.request.user,
+            reason=data["reason"],
+        )
+
+    def get_success_message(self, subcontract):
+        return f"The sub-contract with {subcontract.provider.name} has been created."
+
+    def get_success_url(self, subcontract):
+        return subcontract.get_absolute_url()
 
 
 class SubContractDetailView(PortalPermissionMixin, DetailView):
@@ -149,13 +151,14 @@ class SubContractDetailView(PortalPermissionMixin, DetailView):
             can_manage=can_manage,
             can_view_contract=self.request.user.has_perm("portal.view_contracts"),
         )
-        if can_manage and subcontract.status == subcontract.Status.LIVE:
+        # Varied and ended while the machine says it may be ended: live, and LCC's to change.
+        if "end" in {step.name for step in transitions_for(subcontract, self.request.user)}:
             context.setdefault("vary_form", SubContractVaryForm(subcontract=subcontract))
             context.setdefault("end_form", SubContractEndForm(initial={"version": subcontract.version}))
         return context
 
 
-class SubContractVaryView(ServiceFormMixin, SubContractDetailView):
+class SubContractVaryView(ServiceActionMixin, SubContractDetailView):
     permission_required = "portal.manage_contracts"
     form_context_name = "vary_form"
     success_message = "The variation has been recorded."
@@ -180,7 +183,7 @@ class SubContractVaryView(ServiceFormMixin, SubContractDetailView):
         )
 
 
-class SubContractEndView(ServiceFormMixin, SubContractDetailView):
+class SubContractEndView(ServiceActionMixin, SubContractDetailView):
     permission_required = "portal.manage_contracts"
     form_context_name = "end_form"
     success_message = "The sub-contract has been ended."
@@ -214,7 +217,7 @@ class MySubContractView(PortalPermissionMixin, TemplateView):
 # --- the CIO's budget lines -------------------------------------------------------------------------------
 
 
-class BudgetLineListView(PortalPermissionMixin, DetailView):
+class BudgetLineListView(ServiceFormMixin, PortalPermissionMixin, DetailView):
     permission_required = "portal.view_contracts"
     template_name = "contracts/budget_lines.html"
     context_object_name = "contract"
@@ -236,21 +239,21 @@ class BudgetLineListView(PortalPermissionMixin, DetailView):
             context.setdefault("form", BudgetLineForm(contract=contract))
         return context
 
+    success_message = "The budget line has been added."
+
     def post(self, request, *args, **kwargs):
         if not request.user.has_perm("portal.manage_contracts"):
             return self.handle_no_permission()
-        self.object = self.get_object()
-        form = BudgetLineForm(request.POST, contract=self.object)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.budget_line_create(contract=self.object, user=request.user, **data)
-            except ValidationError as error:
-                form.add_service_error(error)
-            else:
-                messages.success(request, "The budget line has been added.")
-                return redirect("contracts:budget_lines", pk=self.object.pk)
-        return self.render_to_response(self.get_context_data(form=form))
+        return super().post(request, *args, **kwargs)
+
+    def get_form(self):
+        return BudgetLineForm(self.request.POST, contract=self.object)
+
+    def perform(self, form):
+        return services.budget_line_create(contract=self.object, user=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self, line):
+        return reverse("contracts:budget_lines", kwargs={"pk": self.object.pk})
 
 
 class BudgetLineChangeView(PortalPermissionMixin, DetailView):
@@ -317,12 +320,17 @@ class ScenarioListView(PortalPermissionMixin, TemplateView):
         )
 
 
-class ScenarioCreateView(PortalPermissionMixin, TemplateView):
+class ScenarioCreateView(ServiceFormMixin, PortalPermissionMixin, TemplateView):
     permission_required = "portal.manage_contracts"
     template_name = "contracts/scenario_create.html"
+    success_message = "The scenario has been saved."
 
-    def get_form(self, data=None):
-        contract = _the_contract()
+    @cached_property
+    def contract(self) -> Contract:
+        return _the_contract()
+
+    def scenario_form(self, data=None) -> ScenarioForm:
+        contract = self.contract
         year = contract.end_year
         if data and data.get("financial_year"):
             with contextlib.suppress(ValidationError):
@@ -331,34 +339,29 @@ class ScenarioCreateView(PortalPermissionMixin, TemplateView):
         stated = contract.stated_total(year)
         if stated is not None:
             initial["total"] = stated
-        return contract, ScenarioForm(data, organisations=scenario_organisations(contract, year), initial=initial)
+        return ScenarioForm(data, organisations=scenario_organisations(contract, year), initial=initial)
 
     def get_context_data(self, **kwargs):
+        kwargs.setdefault("contract", self.contract)
         if "form" not in kwargs:
-            kwargs["contract"], kwargs["form"] = self.get_form()
+            kwargs["form"] = self.scenario_form()
         return super().get_context_data(**kwargs)
 
-    def post(self, request, *args, **kwargs):
-        contract, form = self.get_form(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                scenario = services.scenario_create(
-                    contract=contract,
-                    financial_year=data["financial_year"],
-                    name=data["name"],
-                    total=data["total"],
-                    rule=data["rule"],
-                    custom_percentages=data["custom_percentages"],
-                    transitions=data["transitions"],
-                    user=request.user,
-                )
-            except ValidationError as error:
-                form.add_service_error(error)
-            else:
-                messages.success(request, "The scenario has been saved.")
-                return redirect(scenario)
-        return self.render_to_response(self.get_context_data(contract=contract, form=form))
+    def get_form(self):
+        return self.scenario_form(self.request.POST)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.scenario_create(
+            contract=self.contract,
+            financial_year=data["financial_year"],
+            name=data["name"],
+            total=data["total"],
+            rule=data["rule"],
+            custom_percentages=data["custom_percentages"],
+            transitions=data["transitions"],
+            user=self.request.user,
+        )
 
 
 class ScenarioDetailView(PortalPermissionMixin, DetailView):
@@ -379,7 +382,7 @@ class ScenarioDetailView(PortalPermissionMixin, DetailView):
         return context
 
 
-class ScenarioAdoptView(ServiceFormMixin, ScenarioDetailView):
+class ScenarioAdoptView(ServiceActionMixin, ScenarioDetailView):
     permission_required = "portal.manage_contracts"
     form_context_name = "adopt_form"
     success_message = "The scenario has been adopted as the year's allocations."

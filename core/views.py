@@ -25,23 +25,31 @@ class SiteWidePermissionMixin:
 
 
 class ServiceFormMixin:
-    """A POST-only change shown on its object's page: a valid form calls the service (``perform``); on
-    success show ``success_message`` and redirect (to the object), otherwise re-render the page with the
-    form's errors, the service's ``ValidationError`` put on the right fields (409 when someone else changed
-    the object first)."""
+    """A change made through a service from a form: a valid form calls the service (``perform``); on success
+    show the success message and redirect (to the page's object, else to what the service made), otherwise
+    re-render the page with the form's errors, the service's ``ValidationError`` put on the right fields
+    (409 when someone else changed the object first). A view with an object (a DetailView) reads it first."""
 
-    http_method_names = ["post"]
     form_context_name = "form"
     success_message = "Saved."
 
     def get_form(self):
+        """The form, bound to the request's POST data."""
         raise NotImplementedError
 
     def perform(self, form):
         raise NotImplementedError
 
+    def get_success_message(self, result) -> str:
+        return self.success_message
+
+    def get_success_url(self, result) -> str:
+        target = getattr(self, "object", None) or result
+        return target.get_absolute_url()
+
     def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
+        if hasattr(self, "get_object"):
+            self.object = self.get_object()
         form = self.get_form()
         status = 200
         if form.is_valid():
@@ -52,10 +60,13 @@ class ServiceFormMixin:
                 if getattr(error, "code", None) == "stale":
                     status = 409
             else:
-                messages.success(request, self.success_message)
+                messages.success(request, self.get_success_message(result))
                 return redirect(self.get_success_url(result))
         context = self.get_context_data(**{self.form_context_name: form})
         return self.render_to_response(context, status=status)
 
-    def get_success_url(self, result):
-        return self.object.get_absolute_url()
+
+class ServiceActionMixin(ServiceFormMixin):
+    """A POST-only change shown on its object's page (the page itself is another view)."""
+
+    http_method_names = ["post"]

@@ -1,12 +1,9 @@
 """Dispute pages: the list, raising one, one dispute with its history, and the Peer Review Body's steps.
 Views ask disputes.policies (through permission names) and call disputes.services."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
 from django.views.generic import DetailView, TemplateView
 
-from core.views import PortalPermissionMixin, ServiceFormMixin
+from core.views import PortalPermissionMixin, ServiceActionMixin, ServiceFormMixin
 from disputes import selectors, services
 from disputes.forms import DisputeDecideForm, DisputeHearingForm, DisputeRaiseForm
 from disputes.tables import DisputeTable
@@ -34,9 +31,10 @@ def _raise_form(user, data=None, initial=None) -> DisputeRaiseForm:
     )
 
 
-class DisputeCreateView(PortalPermissionMixin, TemplateView):
+class DisputeCreateView(ServiceFormMixin, PortalPermissionMixin, TemplateView):
     permission_required = "disputes.raise_dispute"
     template_name = "disputes/dispute_create.html"
+    success_message = "The dispute has been raised with the Peer Review Body."
 
     def get_context_data(self, **kwargs):
         if "form" not in kwargs:
@@ -47,25 +45,19 @@ class DisputeCreateView(PortalPermissionMixin, TemplateView):
             kwargs["form"] = _raise_form(self.request.user, initial=initial)
         return super().get_context_data(**kwargs)
 
-    def post(self, request, *args, **kwargs):
-        form = _raise_form(request.user, request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                dispute = services.dispute_raise(
-                    user=request.user,
-                    subject=data["subject"],
-                    details=data["details"],
-                    subcontract=data["subcontract"],
-                    result=data["result"],
-                    refers_to=data["refers_to"],
-                )
-            except ValidationError as error:
-                form.add_service_error(error)
-            else:
-                messages.success(request, "The dispute has been raised with the Peer Review Body.")
-                return redirect(dispute)
-        return self.render_to_response(self.get_context_data(form=form))
+    def get_form(self):
+        return _raise_form(self.request.user, self.request.POST)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.dispute_raise(
+            user=self.request.user,
+            subject=data["subject"],
+            details=data["details"],
+            subcontract=data["subcontract"],
+            result=data["result"],
+            refers_to=data["refers_to"],
+        )
 
 
 class DisputeDetailView(PortalPermissionMixin, DetailView):
@@ -92,7 +84,7 @@ class DisputeDetailView(PortalPermissionMixin, DetailView):
         return context
 
 
-class DisputeHearingView(ServiceFormMixin, DisputeDetailView):
+class DisputeHearingView(ServiceActionMixin, DisputeDetailView):
     permission_required = "disputes.decide_dispute"
     form_context_name = "hearing_form"
     success_message = "The hearing date has been recorded."
@@ -106,7 +98,7 @@ class DisputeHearingView(ServiceFormMixin, DisputeDetailView):
         )
 
 
-class DisputeDecideView(ServiceFormMixin, DisputeDetailView):
+class DisputeDecideView(ServiceActionMixin, DisputeDetailView):
     permission_required = "disputes.decide_dispute"
     form_context_name = "decide_form"
     success_message = "The decision has been recorded. It binds all parties."

@@ -5,6 +5,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from core.services import lock_current, save_with_history
 from districts.models import District, NegotiationNote, NegotiationStatus
 
 
@@ -23,12 +24,10 @@ def negotiation_note_add(
     entry = NegotiationNote(district=district, noted_on=noted_on, status=status, note=note, recorded_by=user)
     entry.full_clean()
     entry.save()
-    current = District.objects.select_for_update().get(pk=district.pk)
+    current = lock_current(district)
     if current.negotiation_status != status:
         before = current.get_negotiation_status_display()
         current.negotiation_status = status
-        current._change_reason = f"Negotiation status {before} to {current.get_negotiation_status_display()}"
-        current._history_user = user
-        current.full_clean()
-        current.save()
+        reason = f"Negotiation status {before} to {current.get_negotiation_status_display()}"
+        save_with_history(current, user=user, reason=reason)
     return entry

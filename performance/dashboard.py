@@ -42,8 +42,6 @@ from performance.models import Indicator, Rag, ReportingPeriod, Result, Return, 
 RATED = (Rag.RED, Rag.AMBER, Rag.GREEN)
 #: Not rated counts as "not reported": an explicit not-reported rating, or a draft row left empty.
 NOT_RATED = ~Q(rag__in=RATED)
-#: Statuses of a return that has not (or no longer) been submitted: with its provider.
-NOT_SUBMITTED = Return.OPEN_TO_PROVIDER
 RAG_KEYS = ("red", "amber", "green", "not_reported")
 
 
@@ -97,7 +95,7 @@ def _countable_returns(filters: DashboardFilters, prefix: str = "return_obj__") 
     """Submitted, accepted and signed-off returns; drafts too where included and visible to the viewer."""
     q = Q(**{f"{prefix}status__in": Return.COUNTED})
     if filters.drafts is not None:
-        q |= Q(**{f"{prefix}status__in": NOT_SUBMITTED}) & prefixed(filters.drafts, prefix)
+        q |= Q(**{f"{prefix}status__in": Return.OPEN_TO_PROVIDER}) & prefixed(filters.drafts, prefix)
     return q
 
 
@@ -295,7 +293,7 @@ def _providers_with_return(filters: DashboardFilters) -> QuerySet:
         .annotate(
             return_status=Case(
                 When(period_return__isnull=True, then=Value("missing")),
-                When(period_return__status__in=NOT_SUBMITTED, then=Value("not_submitted")),
+                When(period_return__status__in=Return.OPEN_TO_PROVIDER, then=Value("not_submitted")),
                 default=F("period_return__status"),
                 output_field=CharField(),
             ),

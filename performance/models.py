@@ -177,6 +177,10 @@ class ReportingPeriod(models.Model):
     def is_before(self, other: "ReportingPeriod") -> bool:
         return self.value < other.value
 
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
 
 class ReturnQuerySet(models.QuerySet):
     def counted(self) -> "ReturnQuerySet":

@@ -105,7 +105,7 @@ def provider_home(organisation: Organisation, *, today: datetime.date | None = N
     overdue ones (due date passed, not yet submitted) and those sent back to it, with the reason."""
     today = today or timezone.localdate()
     returns = list(returns_of_provider(organisation))
-    waiting = [r for r in returns if r.status in (Return.Status.DRAFT, Return.Status.RETURNED)]
+    waiting = [r for r in returns if r.is_open_to_provider]
     overdue = [r for r in waiting if r.period.due_on and r.period.due_on < today]
     upcoming = sorted(
         (r for r in waiting if r.period.due_on and r.period.due_on >= today), key=lambda r: r.period.due_on
@@ -138,7 +138,7 @@ def periods_with_counts() -> QuerySet[ReportingPeriod]:
     """Every period, newest first, with its returns counted by status (in the database)."""
     return ReportingPeriod.objects.annotate(
         returns_total=Count("returns"),
-        returns_draft=Count("returns", filter=Q(returns__status__in=[Return.Status.DRAFT, Return.Status.RETURNED])),
+        returns_draft=Count("returns", filter=Q(returns__status__in=Return.OPEN_TO_PROVIDER)),
         returns_submitted=Count("returns", filter=Q(returns__status=Return.Status.SUBMITTED)),
         returns_accepted=Count("returns", filter=Q(returns__status=Return.Status.ACCEPTED)),
         returns_signed_off=Count("returns", filter=Q(returns__status=Return.Status.SIGNED_OFF)),

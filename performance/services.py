@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.events import publish
-from core.services import lock_current, record_history, refuse_if_stale, save_new_version
+from core.services import lock_current, record_history, refuse_if_stale, save_new_version, save_with_history
 from core.workflow import declared, require_step, transition_refusal
 from districts.models import District
 from performance import events
@@ -123,6 +123,25 @@ def _entry_from_result(result: Result) -> ResultEntry:
     )
 
 
+def _row_target(entry: ResultEntry, targets: dict, indicator_id: int):
+    """The row's target: the one it gives, else the indicator's target for the provider and period."""
+    if entry.target is not None:
+        return entry.target
+    found = targets.get(indicator_id)
+    return found.value if found else None
+
+
+def _row_errors(result: Result, entry: ResultEntry, target, *, complete: bool) -> dict[str, str]:
+    """What is wrong with a row (``complete``: as it must be to submit; else as it may be saved)."""
+    return result_entry_errors(
+        entry,
+        indicator=result.indicator,
+        target=target,
+        label=row_label(result.indicator, result.district),
+        complete=complete,
+    )
+
+
 # Results --------------------------------------------------------------------------------------------------
 
 
@@ -150,7 +169,7 @@ def return_save(
         allowed = (Return.Status.DRAFT, Return.Status.SUBMITTED)
     else:
         _require(user, "performance.edit_return", return_obj)
-        allowed = (Return.Status.DRAFT, Return.Status.RETURNED)
+        allowed = Return.OPEN_TO_PROVIDER
     if return_obj.status not in allowed:
         raise ReturnRefused(
             f"{return_obj} is {return_obj.get_status_display().lower()}: results can only be changed in a "
@@ -180,15 +199,8 @@ def return_save(
                 continue
             indicator, district = owed[key]
             result = Result(return_obj=return_obj, indicator=indicator, district=district)
-        table_target = targets.get(result.indicator_id)
-        target = entry.target if entry.target is not None else (table_target.value if table_target else None)
-        row_errors = result_entry_errors(
-            entry,
-            indicator=result.indicator,
-            target=target,
-            label=row_label(result.indicator, result.district),
-            complete=False,
-        )
+        target = _row_target(entry, targets, result.indicator_id)
+        row_errors = _row_errors(result, entry, target, complete=False)
         if row_errors:
             errors[key] = row_errors
             continue
@@ -246,15 +258,8 @@ def return_incomplete_rows(return_obj: Return) -> dict[RowKey, dict[str, str]]:
         if key not in results:
             errors[key] = {"rag": f"{row_label(indicator, district)}: choose a RAG rating"}
     for key, result in results.items():
-        table_target = targets.get(result.indicator_id)
-        target = result.target if result.target is not None else (table_target.value if table_target else None)
-        row_errors = result_entry_errors(
-            _entry_from_result(result),
-            indicator=result.indicator,
-            target=target,
-            label=row_label(result.indicator, result.district),
-            complete=True,
-        )
+        entry = _entry_from_result(result)
+        row_errors = _row_errors(result, entry, _row_target(entry, targets, result.indicator_id), complete=True)
         if row_errors:
             errors[key] = row_errors
     return errors
@@ -468,15 +473,14 @@ def period_lock(*, period: ReportingPeriod, user=None) -> bool:
     """Lock an open period: from now on only LCC can reopen its returns, one by one, with a reason.
     Returns False (and changes nothing) when it was already locked."""
     _require(user, "portal.manage_periods")
-    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    period = lock_current(period)
     if period.status == ReportingPeriod.Status.LOCKED:
         return False
     if period.status != ReportingPeriod.Status.OPEN:
         raise ReturnRefused(f"{period.label} has not been opened: open it before locking it.")
     period.status = ReportingPeriod.Status.LOCKED
     period.locked_on = timezone.localdate()
-    record_history(period, user=user, reason="Period locked")
-    period.save()
+    save_with_history(period, user=user, reason="Period locked", validate=False)
     return True
 
 

@@ -22,6 +22,7 @@ from contracts.models import (
     SubContract,
 )
 from core.periods import Period
+from core.services import save_with_history
 from districts.models import County, District, NegotiationNote
 from performance.models import Indicator, ReportingPeriod, Result, Return, Target
 from performance.services import period_open
@@ -143,19 +144,14 @@ def _upsert(report: LoadReport, model: type[models.Model], lookup: dict, values:
     """Find a row by its natural key; create it, or save it only where a field differs."""
     obj = model.objects.filter(**lookup).first()
     if obj is None:
-        obj = model(**lookup, **values)
-        obj._change_reason = CHANGE_REASON
-        obj.full_clean()
-        obj.save()
+        obj = save_with_history(model(**lookup, **values), user=None, reason=CHANGE_REASON)
         report.count(model, created=True, changed=True)
         return obj
     changed = [name for name, value in values.items() if getattr(obj, name) != value]
     if changed:
         for name in changed:
             setattr(obj, name, values[name])
-        obj._change_reason = CHANGE_REASON
-        obj.full_clean()
-        obj.save()
+        save_with_history(obj, user=None, reason=CHANGE_REASON)
     report.count(model, created=False, changed=bool(changed))
     return obj
 

@@ -37,6 +37,7 @@ from contracts.models import (
     Organisation,
     SubContract,
 )
+from core.services import save_with_history
 from districts.models import County, District, NegotiationStatus
 from performance.models import Indicator, NotReportedReason, Rag, ReportingPeriod, Result, Return
 
@@ -77,9 +78,7 @@ def synthetic_periods() -> list[ReportingPeriod]:
             period = ReportingPeriod.objects.filter(financial_year=year, quarter=quarter).first()
             if period is None:
                 period = ReportingPeriod(financial_year=year, quarter=quarter, status=ReportingPeriod.Status.LOCKED)
-                period._change_reason = "Synthetic benchmark data"
-                period.full_clean()
-                period.save()
+                save_with_history(period, user=None, reason="Synthetic benchmark data")
             periods.append(period)
     return periods
 

@@ -5,16 +5,13 @@ app's results beside the district's own facts, asking each app's selectors (dist
 """
 
 import django_tables2 as tables
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
 from django.urls import path
 from django.views.generic import DetailView, TemplateView
 
 from contracts import selectors as contract_selectors
 from contracts.policies import allocations, contracts
 from core.tables import PortalTable
-from core.views import PortalPermissionMixin
+from core.views import PortalPermissionMixin, ServiceActionMixin
 from districts import selectors, services
 from districts.forms import NegotiationNoteForm
 from districts.models import District
@@ -88,22 +85,16 @@ class DistrictDetailView(PortalPermissionMixin, DetailView):
         return context
 
 
-class NegotiationNoteAddView(DistrictDetailView):
+class NegotiationNoteAddView(ServiceActionMixin, DistrictDetailView):
     permission_required = "districts.add_negotiation_note"
-    http_method_names = ["post"]
+    form_context_name = "note_form"
+    success_message = "The negotiation note has been recorded."
 
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        form = NegotiationNoteForm(request.POST)
-        if form.is_valid():
-            try:
-                services.negotiation_note_add(district=self.object, user=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                form.add_service_error(error)
-            else:
-                messages.success(request, "The negotiation note has been recorded.")
-                return redirect(self.object)
-        return self.render_to_response(self.get_context_data(note_form=form))
+    def get_form(self):
+        return NegotiationNoteForm(self.request.POST)
+
+    def perform(self, form):
+        return services.negotiation_note_add(district=self.object, user=self.request.user, **form.cleaned_data)
 
 
 app_name = "districts"
