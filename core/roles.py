@@ -1,4 +1,5 @@
-"""The portal's roles, defined in code. Who may do what is decided in ``vcsportal.permissions``."""
+"""The portal's roles, defined in code. Who may do what with each role is decided by the permission policies
+(``<app>/policies.py``)."""
 
 from django.db import models
 

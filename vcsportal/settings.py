@@ -206,7 +206,7 @@ PORTAL_PARTNERSHIP = os.environ.get("PORTAL_PARTNERSHIP", "Leicestershire VCS in
 
 # The read-only JSON API (vcsportal/api). A personal token (``Authorization: Token <key>``; create one with
 # ``python manage.py drf_create_token USERNAME``) or the browser's session; what each user may read is
-# decided in vcsportal.permissions, as for the pages. Token first, so an anonymous request gets 401.
+# decided by the permission policies (<app>/policies.py), as for the pages. Token first, so an anonymous request gets 401.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
