@@ -27,6 +27,7 @@ static: static/build/portal.css
 
 run: $(VENV)/.installed static
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py sync_roles
 	$(BIN)/python manage.py load_leicestershire
 	$(BIN)/python manage.py create_demo_users
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)

@@ -1,5 +1,6 @@
-"""The portal's roles, defined in code. Who may do what with each role is decided by the permission policies
-(``<app>/policies.py``)."""
+"""The portal's roles, defined in code: what each is for, who enters the admin, who must use a second factor,
+and the model permissions each holds in the admin. Who may do what on the pages is decided by
+the permission policies (``<app>/policies.py``)."""
 
 from django.db import models
 
@@ -23,3 +24,60 @@ ROLE_SUMMARIES = {
 
 #: Roles whose users must belong to a provider organisation.
 PROVIDER_ROLES = {Role.CIO_STAFF, Role.PROVIDER_STAFF}
+
+#: Roles whose people enter the Django admin (``is_staff``); a superuser always may.
+ADMIN_ROLES = frozenset({Role.LCC_OFFICER})
+
+#: Roles that must sign in with a second factor (a time-based code); everyone else may choose to.
+#: Site administrators (superusers) must too, whatever their role.
+SECOND_FACTOR_ROLES = frozenset({Role.LCC_OFFICER})
+
+# The Django model permissions each role holds, for the admin: the admin asks these, never the role.
+# ``python manage.py sync_roles`` makes one group per role holding exactly these permissions and puts each
+# person in their role's group (idempotent; `make run` and every deployment run it after migrate). Other
+# abilities (pages, exports, the API) are decided by the permission policies, not by these.
+_VIEW_ADD_CHANGE = ("view", "add", "change")
+_FRAMEWORK = {
+    # The framework the LCC officer runs: indicators, targets and periods; funders and their money; outcomes,
+    # organisations, contracts and their years.
+    "performance.indicator": _VIEW_ADD_CHANGE,
+    "performance.target": _VIEW_ADD_CHANGE,
+    "performance.reportingperiod": _VIEW_ADD_CHANGE,
+    "contracts.funder": _VIEW_ADD_CHANGE,
+    "contracts.contribution": _VIEW_ADD_CHANGE,
+    "contracts.outcome": _VIEW_ADD_CHANGE,
+    "contracts.organisation": _VIEW_ADD_CHANGE,
+    "contracts.contract": _VIEW_ADD_CHANGE,
+    "contracts.contractyear": _VIEW_ADD_CHANGE,
+    # Read in the admin, changed only through the workflow and the portal's pages (with their records).
+    "performance.return": ("view",),
+    "performance.result": ("view",),
+    "contracts.subcontract": ("view",),
+    "contracts.allocation": ("view",),
+    "contracts.budgetline": ("view",),
+    "contracts.subcontractvariation": ("view",),
+    "contracts.contractextension": ("view",),
+    "contracts.budgetscenario": ("view",),
+    "contracts.scenarioadoption": ("view",),
+    "districts.county": ("view",),
+    "districts.district": ("view",),
+    "districts.negotiationnote": ("view",),
+}
+
+
+def _permission_names(models: dict[str, tuple[str, ...]]) -> frozenset[str]:
+    names = set()
+    for label, actions in models.items():
+        app_label, model_name = label.split(".")
+        names.update(f"{app_label}.{action}_{model_name}" for action in actions)
+    return frozenset(names)
+
+
+#: ``app_label.codename`` of every model permission each role holds.
+ROLE_MODEL_PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.LCC_OFFICER: _permission_names(_FRAMEWORK),
+    Role.FUNDER_REVIEWER: frozenset(),
+    Role.CIO_STAFF: frozenset(),
+    Role.PROVIDER_STAFF: frozenset(),
+    Role.PEER_REVIEWER: frozenset(),
+}

@@ -2,9 +2,10 @@
 once per session through the same code `make run` uses; tests then run in rolled-back transactions."""
 
 import pytest
-from django.test import Client
+from django.test import Client  # noqa: F401
 
 from performance.summaries import summary_mismatches
+from tests.signin import signed_in
 from vcsportal.demo import DEMO_PASSWORD, demo_users_create
 from vcsportal.leicestershire import load_leicestershire
 from vcsportal.models import User
@@ -36,9 +37,7 @@ def _return_summaries_match_results(request):
 
 
 def _client_for(username: str) -> Client:
-    client = Client()
-    client.force_login(User.objects.get(username=username))
-    return client
+    return signed_in(User.objects.get(username=username))
 
 
 @pytest.fixture

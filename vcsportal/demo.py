@@ -1,12 +1,21 @@
 """Demo users, one per role, for trying the portal on the Leicestershire data. Never run by migrations."""
 
+import base64
+
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from contracts.models import Funder, Organisation
-from core.roles import Role
+from core.roles import SECOND_FACTOR_ROLES, Role
 from vcsportal.models import User
+from vcsportal.people.roles import roles_sync
 
 DEMO_PASSWORD = "portal-demo-2011"
+
+#: The demo users who must pass a second factor (their role requires it) sign in with codes from this
+#: secret: add it to an authenticator app (as a time-based key), or print the current code with
+#: ``python manage.py demo_code``. Public, like the demo password: development only.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 #: username, full name, role, organisation code, funder code
 DEMO_USERS = [
@@ -43,4 +52,29 @@ def demo_users_create(*, password: str = DEMO_PASSWORD) -> list[User]:
         user.full_clean()
         user.save()
         users.append(user)
+    roles_sync()
+    for user in users:
+        if Role(user.role) in SECOND_FACTOR_ROLES:
+            demo_authenticator_set(user)
     return users
+
+
+def demo_authenticator_set(user: User) -> TOTPDevice:
+    """Give a demo user an authenticator app holding ``DEMO_TOTP_SECRET`` (reset: no code used yet)."""
+    TOTPDevice.objects.filter(user=user).exclude(name=DEMO_DEVICE_NAME).delete()
+    device, _ = TOTPDevice.objects.update_or_create(
+        user=user,
+        name=DEMO_DEVICE_NAME,
+        defaults={
+            "key": base64.b32decode(DEMO_TOTP_SECRET).hex(),
+            "confirmed": True,
+            "last_t": -1,
+            "drift": 0,
+            "throttling_failure_count": 0,
+            "throttling_failure_timestamp": None,
+        },
+    )
+    return device
+
+
+DEMO_DEVICE_NAME = "Demo authenticator"

@@ -42,3 +42,31 @@ class User(AbstractUser):
     @property
     def role_label(self) -> str:
         return Role(self.role).label
+
+
+class PersonChange(models.Model):
+    """One recorded change to a person's access: invited, role changed, deactivated or reactivated, two-factor
+    reset. Who did it, when and why, shown on the person's page (the user table itself keeps no history, so
+    that signing in, which saves the last login, is not mistaken for a change)."""
+
+    class Kind(models.TextChoices):
+        INVITED = "invited", "Invited"
+        INVITATION_SENT = "invitation_sent", "Invitation sent again"
+        ROLE = "role", "Role changed"
+        DEACTIVATED = "deactivated", "Deactivated"
+        REACTIVATED = "reactivated", "Reactivated"
+        TWO_FACTOR_RESET = "two_factor_reset", "Two-factor sign-in reset"
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    before = models.CharField(max_length=300, blank=True)
+    after = models.CharField(max_length=300, blank=True)
+    reason = models.TextField()
+    changed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["person", "-changed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.person}: {self.get_kind_display()} ({self.changed_at:%Y-%m-%d})"

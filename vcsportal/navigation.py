@@ -72,6 +72,12 @@ NAVIGATION: list[Link] = [
         "portal.view_contracts",
     ),
     Link(
+        "people:list",
+        "People",
+        "Invite people, change their roles, switch off those who have left.",
+        "portal.manage_people",
+    ),
+    Link(
         "api_token",
         "API token",
         "Your personal token for the portal's API.",

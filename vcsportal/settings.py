@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "vcsportal",
     "districts",
@@ -75,11 +78,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Tells whether the session has passed its second factor (request.user.is_verified()).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # After the password, a person who owes a second factor reaches only the pages that ask for it.
+    "vcsportal.twofactor.middleware.SecondFactorMiddleware",
     # axes must come last: it turns a locked-out login into its own response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -134,6 +141,27 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = os.environ.get("AXES_ENABLED", "1") == "1"
+
+# Two-factor sign-in (django-otp): the issuer is the name authenticator apps show beside the code. Wrong codes
+# slow the next tries down per device (1, 2, 4, 8... seconds), as django-axes does for passwords.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+
+# Email: invitations and password resets are sent at once through Django's email backend. In development they
+# are printed on the console; in production they go to the SMTP server named here.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "vcs-portal@localhost")
+# How long an invitation's or a password reset's link works (Django's token machinery).
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(60 * 60 * 24 * 3)))
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -203,6 +231,8 @@ LOGGING = {
 # The portal's name and the customer's name are configuration: the product serves any county.
 PORTAL_NAME = os.environ.get("PORTAL_NAME", "VCS infrastructure contracts portal")
 PORTAL_PARTNERSHIP = os.environ.get("PORTAL_PARTNERSHIP", "Leicestershire VCS infrastructure partnership")
+#: The name authenticator apps show beside the portal's two-factor codes.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", PORTAL_NAME)
 
 # The read-only JSON API (vcsportal/api). A personal token (``Authorization: Token <key>``; create one with
 # ``python manage.py drf_create_token USERNAME``) or the browser's session; what each user may read is

@@ -1,22 +1,76 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from core.roles import ROLE_SUMMARIES, Role
 from vcsportal.api.tokens import api_token_for, api_token_regenerate
 from vcsportal.navigation import links_for
+from vcsportal.twofactor.services import second_factor_due_at_sign_in
 
 
 @method_decorator(login_not_required, name="dispatch")
 class PortalLoginView(auth_views.LoginView):
+    """The password, the first step. Someone who owes a second factor goes straight on to it (the gate in
+    vcsportal.twofactor.middleware would send them there anyway, from wherever they went)."""
+
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def get_success_url(self):
+        url = super().get_success_url()
+        if second_factor_due_at_sign_in(self.request.user):
+            return reverse("twofactor:verify") + "?" + urlencode({"next": url})
+        return url
+
+
+# Forgotten passwords: Django's password-reset views (its token machinery), in the service's own pages. The
+# email goes only to an active account with that address and a password; the page says the same either way.
+@method_decorator(login_not_required, name="dispatch")
+class PortalPasswordResetView(auth_views.PasswordResetView):
+    template_name = "registration/password_reset_form.html"
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+    success_url = reverse_lazy("password_reset_done")
+    extra_email_context = {"portal_name": settings.PORTAL_NAME}
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PortalPasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "registration/password_reset_done.html"
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PortalPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("password_reset_complete")
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PortalPasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "registration/password_reset_complete.html"
+
+
+@method_decorator(login_not_required, name="dispatch")
+class InvitationAcceptView(auth_views.PasswordResetConfirmView):
+    """The invitation's link: the new person sets their first password (the same token machinery as a reset:
+    the link stops working once a password is set)."""
+
+    template_name = "registration/invitation_accept.html"
+    success_url = reverse_lazy("login")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "Your password is set. Sign in with your email address and your new password.")
+        return response
 
 
 @login_not_required

@@ -16,6 +16,7 @@ from contracts.services import scenario_create
 from disputes.models import Dispute
 from disputes.services import dispute_raise
 from districts.models import District, NegotiationNote
+from tests.signin import signed_in
 from vcsportal.models import User
 
 pytestmark = pytest.mark.django_db
@@ -98,8 +99,7 @@ def test_writes_are_post_only(login, objects, username):
 def test_writes_need_a_csrf_token(objects):
     from django.test import Client
 
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(User.objects.get(username="lcc.officer"))
+    client = signed_in(User.objects.get(username="lcc.officer"), Client(enforce_csrf_checks=True))
     url = reverse("contracts:extend", args=[objects["contract"].pk])
     assert client.post(url, {"years": 2, "reason": "x"}).status_code == 403
     assert not ContractExtension.objects.exists()

@@ -1,9 +1,9 @@
 """Admin pages found broken by the URL walk, each kept working by a test of its own."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
+from tests.signin import signed_in
 from vcsportal.models import User
 
 pytestmark = pytest.mark.django_db
@@ -11,9 +11,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def superuser_client():
-    client = Client()
-    client.force_login(User.objects.create_superuser("admin.tester", "admin@example.org", "not-used-here"))
-    return client
+    return signed_in(User.objects.create_superuser("admin.tester", "admin@example.org", "not-used-here"))
 
 
 def test_the_contract_add_page_renders_with_no_reconciliation_yet(superuser_client):

@@ -28,6 +28,7 @@ from contracts.models import Allocation, BudgetLine, Contract, SubContract
 from contracts.services import budget_line_create, scenario_create
 from disputes.services import dispute_raise
 from performance.models import Result, Return
+from tests.signin import signed_in
 from vcsportal.demo import DEMO_USERS
 from vcsportal.models import User
 
@@ -402,13 +403,11 @@ def concrete_url(endpoint: Endpoint) -> str:
 
 
 def _client_for(role: str) -> Client:
-    client = Client()
     if role == SUPERUSER:
         user = User.objects.create_superuser("walk.superuser", "walk@example.org", "not-used-here")
     else:
         user = User.objects.get(username=role)
-    client.force_login(user)
-    return client
+    return signed_in(user)
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,36 @@
+"""Who may see and manage people: LCC contract officers and site administrators (superusers).
+
+An LCC officer manages everyone but site administrators and themselves (nobody locks themselves out, or
+changes their own role); a site administrator manages everyone but themselves."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from core.policies import EVERY, Policy, role_of
+from core.roles import Role
+
+
+class PersonPolicy(Policy):
+    permissions = {"view": "portal.manage_people"}
+
+    @property
+    def model(self):
+        return get_user_model()
+
+    def rule_view(self, user) -> Q | None:
+        """The people pages: the whole list and each person's page."""
+        if user.is_superuser or role_of(user) == Role.LCC_OFFICER:
+            return EVERY
+        return None
+
+    def rule_manage(self, user) -> Q | None:
+        """Invite, change the role of, deactivate or reactivate, resend the invitation to, reset two-factor."""
+        if user.is_superuser:
+            return ~Q(pk=user.pk)
+        if role_of(user) == Role.LCC_OFFICER:
+            return Q(is_superuser=False) & ~Q(pk=user.pk)
+        return None
+
+
+people_policy = PersonPolicy()
+people_policy.register()
