@@ -1,5 +1,9 @@
+"""Funders, organisations, outcomes, contracts, their years and contributions change here with a reason kept in
+their history. Sub-contracts and the money allocated under them, the CIO's budget lines and every recorded
+event change only on the portal's pages (through their services, which record variations and adoptions), so
+the admin shows them and no more."""
+
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from contracts.models import (
     Allocation,
@@ -17,7 +21,7 @@ from contracts.models import (
     SubContract,
     SubContractVariation,
 )
-from core.admin import RecordOnlyAdmin
+from core.admin import ReadOnlyAdmin, ReadOnlyHistoryAdmin, ReadOnlyInline, ReasonRequiredAdmin
 from core.periods import format_financial_year
 
 
@@ -34,21 +38,21 @@ class FinancialYearListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Funder)
-class FunderAdmin(SimpleHistoryAdmin):
+class FunderAdmin(ReasonRequiredAdmin):
     list_display = ["code", "name", "kind", "is_group", "org_id"]
     list_filter = ["kind", "is_group"]
     search_fields = ["code", "name", "org_id"]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(ReasonRequiredAdmin):
     list_display = ["code", "name", "kind", "district", "org_id"]
     list_filter = ["kind", "county", "district"]
     search_fields = ["code", "name", "org_id"]
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(admin.ModelAdmin):
+class OutcomeAdmin(ReasonRequiredAdmin):
     list_display = ["number", "strand", "priority", "wording"]
     list_filter = ["strand", "priority"]
     search_fields = ["wording"]
@@ -60,7 +64,7 @@ class ContractYearInline(admin.TabularInline):
 
 
 @admin.register(Contract)
-class ContractAdmin(SimpleHistoryAdmin):
+class ContractAdmin(ReasonRequiredAdmin):
     list_display = [
         "reference",
         "title",
@@ -73,7 +77,7 @@ class ContractAdmin(SimpleHistoryAdmin):
     list_filter = ["county", "extension_exercised"]
     search_fields = ["reference", "title", "provider__code"]
     inlines = [ContractYearInline]
-    readonly_fields = ["reconciliation"]
+    readonly_fields = ["reconciliation", "extension_exercised"]  # the extension is exercised on the contract page
 
     @admin.display(description="Reconciliation (contributions / stated total / allocated)")
     def reconciliation(self, contract):
@@ -97,21 +101,21 @@ class ContractAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ContractYear)
-class ContractYearAdmin(SimpleHistoryAdmin):
+class ContractYearAdmin(ReasonRequiredAdmin):
     list_display = ["contract", "financial_year", "stated_total", "is_estimate"]
     list_filter = [FinancialYearListFilter, "is_estimate"]
     search_fields = ["contract__reference"]
 
 
 @admin.register(Contribution)
-class ContributionAdmin(SimpleHistoryAdmin):
+class ContributionAdmin(ReasonRequiredAdmin):
     list_display = ["contract", "funder", "financial_year", "description", "amount"]
     list_filter = [FinancialYearListFilter, "funder__kind", "funder"]
     search_fields = ["funder__code", "funder__name", "description"]
 
 
 @admin.register(SubContract)
-class SubContractAdmin(SimpleHistoryAdmin):
+class SubContractAdmin(ReadOnlyHistoryAdmin):
     list_display = ["provider", "contract", "start_year", "end_year", "status"]
     list_filter = ["status", "provider__kind"]
     search_fields = ["provider__code", "provider__name"]
@@ -119,47 +123,42 @@ class SubContractAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Allocation)
-class AllocationAdmin(SimpleHistoryAdmin):
+class AllocationAdmin(ReadOnlyHistoryAdmin):
     list_display = ["organisation", "contract", "financial_year", "amount"]
     list_filter = [FinancialYearListFilter, "organisation__kind"]
     search_fields = ["organisation__code", "organisation__name"]
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(SimpleHistoryAdmin):
+class BudgetLineAdmin(ReadOnlyHistoryAdmin):
     list_display = ["contract", "financial_year", "category", "district", "amount"]
     list_filter = [FinancialYearListFilter, "category", "district"]
     search_fields = ["note", "district__name"]
 
 
 @admin.register(ContractExtension)
-class ContractExtensionAdmin(RecordOnlyAdmin):
+class ContractExtensionAdmin(ReadOnlyAdmin):
     list_display = ["contract", "previous_end_year", "new_end_year", "exercised_by", "exercised_at"]
 
 
 @admin.register(SubContractVariation)
-class SubContractVariationAdmin(RecordOnlyAdmin):
+class SubContractVariationAdmin(ReadOnlyAdmin):
     list_display = ["subcontract", "kind", "varied_on", "financial_year", "amount_before", "amount_after", "varied_by"]
     list_filter = ["kind"]
 
 
-class ScenarioResultInline(admin.TabularInline):
+class ScenarioResultInline(ReadOnlyInline, admin.TabularInline):
     model = ScenarioResult
-    extra = 0
-    can_delete = False
     readonly_fields = ["organisation", "last_year", "transition", "amount"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(BudgetScenario)
-class BudgetScenarioAdmin(SimpleHistoryAdmin, RecordOnlyAdmin):
+class BudgetScenarioAdmin(ReadOnlyHistoryAdmin):
     list_display = ["name", "financial_year", "rule", "total", "adopted", "created_by"]
     list_filter = ["rule", "adopted"]
     inlines = [ScenarioResultInline]
 
 
 @admin.register(ScenarioAdoption)
-class ScenarioAdoptionAdmin(RecordOnlyAdmin):
+class ScenarioAdoptionAdmin(ReadOnlyAdmin):
     list_display = ["scenario", "financial_year", "replaces", "adopted_by", "adopted_at"]

@@ -104,6 +104,7 @@ class Outcome(models.Model):
     strand = models.CharField(max_length=20, choices=Strand.choices)
     priority = models.CharField(max_length=10, choices=Priority.choices)
     wording = models.TextField()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["number"]

@@ -1,10 +1,131 @@
-"""Admin pieces every app shares."""
+"""How the admin writes: through the same rules as every other write, or not at all.
 
+- ``ReasonRequiredAdmin``: every add and change asks "Reason for this change" (required) and records it with the
+  person in the model's history (django-simple-history), in the admin's transaction; an edit made on a page
+  opened before someone else's change is refused (the form carries what the page showed, as a fingerprint of
+  the row, in lieu of a version number; where the model has a ``version``, the save moves it on so the
+  portal's own forms see the change too). Nothing is deleted through the admin: history stays whole.
+- ``ReadOnlyAdmin``: shown, never written by anyone, superusers included: the data changes only through its
+  workflow and the portal's pages (returns and results, sub-contracts and their money, recorded events).
+
+Neither reverts an object to an old version from its history page (django-simple-history's revert form saves
+around every check): the page shows the old version, and a POST to it is refused.
+"""
+
+import hashlib
+import json
+
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+from simple_history.admin import SimpleHistoryAdmin
+
+from core.services import REASON_LENGTH, STALE_MESSAGE, save_new_version, save_with_history
+
+REASON_FIELD = "change_reason"
+SEEN_FIELD = "seen_fingerprint"
 
 
-class RecordOnlyAdmin(admin.ModelAdmin):
-    """Recorded events are written by the services (with their history); the admin only shows them."""
+def row_fingerprint(model, pk) -> str:
+    """A digest of the row as stored now (every concrete field): equal digests, unchanged row."""
+    names = [field.attname for field in model._meta.concrete_fields]
+    row = model._default_manager.filter(pk=pk).values(*names).first()
+    return hashlib.sha256(json.dumps(row, default=str, sort_keys=True).encode()).hexdigest()
+
+
+class ReasonFormMixin(forms.Form):
+    """Added to an admin's model form: the reason (required) and what the page showed (hidden)."""
+
+    change_reason = forms.CharField(
+        label="Reason for this change",
+        max_length=REASON_LENGTH,
+        help_text="Kept in the history with your name: who asked for the change, or why it was needed.",
+        error_messages={"required": "Enter the reason for this change."},
+    )
+    seen_fingerprint = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and not self.is_bound:
+            self.fields[SEEN_FIELD].initial = row_fingerprint(type(self.instance), self.instance.pk)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is not None:
+            seen = cleaned.get(SEEN_FIELD) or ""
+            if seen != row_fingerprint(type(self.instance), self.instance.pk):
+                raise ValidationError(STALE_MESSAGE, code="stale")
+        return cleaned
+
+
+class NoRevertMixin:
+    """The history page shows an old version; it never saves one back."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied("Old versions are shown, never restored: make the change on the object's page.")
+        return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+
+class ReasonRequiredMixin:
+    """Every write asks for a reason (and keeps it in the history where the model has one); stale edits are
+    refused; no deletes. For a ModelAdmin of a model without django-simple-history (people), mix it in."""
+
+    def _writes(self, request, obj) -> bool:
+        return self.has_change_permission(request, obj) if obj is not None else self.has_add_permission(request)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        base = kwargs.pop("form", None)
+        if base is None:
+            base = getattr(self, "add_form", self.form) if obj is None else self.form
+        if self._writes(request, obj):
+            base = type(base.__name__, (ReasonFormMixin, base), {})
+        kwargs["form"] = base
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        extra = (REASON_FIELD, SEEN_FIELD)
+        fieldsets = [
+            (name, {**options, "fields": [field for field in options["fields"] if field not in extra]})
+            for name, options in fieldsets
+        ]
+        if self._writes(request, obj):
+            fieldsets.append(("Why", {"fields": list(extra)}))
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if "version" in {f.name for f in self.model._meta.fields}:
+            fields.append("version")
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        reason = form.cleaned_data[REASON_FIELD]
+        if hasattr(obj, "version") and change:
+            save_new_version(obj, user=request.user, reason=reason)
+        else:
+            save_with_history(obj, user=request.user, reason=reason)
+
+    def save_formset(self, request, form, formset, change):
+        reason = form.cleaned_data[REASON_FIELD]
+        for obj in formset.save(commit=False):
+            save_with_history(obj, user=request.user, reason=reason)
+        formset.save_m2m()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReasonRequiredAdmin(ReasonRequiredMixin, NoRevertMixin, SimpleHistoryAdmin):
+    """The admin of a model with history: every write with a reason kept in it."""
+
+
+class ReadOnlyMixin:
+    """Shown to those who may view it; added, changed or deleted by nobody (superusers included)."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -14,3 +135,31 @@ class RecordOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """A read-only admin for a model without history (recorded events)."""
+
+
+class ReadOnlyHistoryAdmin(ReadOnlyMixin, NoRevertMixin, SimpleHistoryAdmin):
+    """A read-only admin for a model with history: its history is shown, never restored."""
+
+
+class ReadOnlyInline:
+    """An inline that only shows its rows."""
+
+    can_delete = False
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+#: The earlier name of a read-only admin of recorded events.
+RecordOnlyAdmin = ReadOnlyAdmin

@@ -10,6 +10,7 @@ class County(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     ons_code = models.CharField("ONS code", max_length=9, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "counties"

@@ -56,6 +56,7 @@ class PersonChange(models.Model):
         DEACTIVATED = "deactivated", "Deactivated"
         REACTIVATED = "reactivated", "Reactivated"
         TWO_FACTOR_RESET = "two_factor_reset", "Two-factor sign-in reset"
+        DETAILS = "details", "Details changed in the admin"
 
     person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="changes")
     kind = models.CharField(max_length=20, choices=Kind.choices)

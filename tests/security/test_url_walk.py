@@ -23,6 +23,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from contracts.models import Allocation, BudgetLine, Contract, SubContract
 from contracts.services import budget_line_create, scenario_create
@@ -62,6 +64,8 @@ LCC_POST_ONLY = {"lcc__officer": 405, "superuser": 405}
 DRAFT_READERS = {"lcc__officer": 200, "funder__reviewer": 200, "vasl__hub": 200, "superuser": 200}
 #: The CIO's staff and the hubs' and LRCs' (the providers' people).
 PROVIDERS = {"val__staff": 200, "vasl__hub": 200, "vac__hub": 200, "lutterworth__lrc": 200}
+#: Who manages people: LCC officers and site administrators.
+PEOPLE_MANAGERS = {"lcc__officer": 200, "superuser": 200}
 #: Varying or ending VASL's sub-contract: a POST of LCC's; who cannot see it at all gets 404 first.
 SUBCONTRACT_CHANGE = {**LCC_POST_ONLY, "funder__reviewer": 403, "val__staff": 403, "vasl__hub": 403}
 
@@ -174,6 +178,26 @@ EXPECTED_STATUS: dict[str, dict[str, int]] = {
     "api:return-results": everyone(405),
     # Everyone manages their own API token.
     "api_token": everyone(200),
+    # Forgotten passwords and invitations: open to anyone (an unknown or used link says so, with a 200).
+    "password_reset": everyone(200),
+    "password_reset_done": everyone(200),
+    "password_reset_confirm": everyone(200),
+    "password_reset_complete": everyone(200),
+    "invitation_accept": everyone(200),
+    # Everyone's own two-factor sign-in (those past it, or owing none, are sent on from the code page).
+    "twofactor:manage": everyone(200),
+    "twofactor:setup": everyone(200),
+    "twofactor:verify": everyone(302),
+    "twofactor:recovery_codes": everyone(200),
+    # People: LCC officers and site administrators; every change is a POST.
+    "people:list": everyone(403, **PEOPLE_MANAGERS),
+    "people:invite": everyone(403, **PEOPLE_MANAGERS),
+    "people:detail": everyone(403, **PEOPLE_MANAGERS),
+    "people:change_role": everyone(403, **LCC_POST_ONLY),
+    "people:deactivate": everyone(403, **LCC_POST_ONLY),
+    "people:reactivate": everyone(403, **LCC_POST_ONLY),
+    "people:resend_invitation": everyone(403, **LCC_POST_ONLY),
+    "people:reset_two_factor": everyone(403, **LCC_POST_ONLY),
 }
 
 #: Server errors this walk found in code this branch does not own, each with its cause. The walk insists they
@@ -181,7 +205,16 @@ EXPECTED_STATUS: dict[str, dict[str, int]] = {
 KNOWN_SERVER_ERRORS: dict[str, str] = {}
 
 #: Answer without a login (anything else must redirect an anonymous visitor to a sign-in page).
-ANONYMOUS_ALLOWED = {"login", "health", "admin:login"}
+ANONYMOUS_ALLOWED = {
+    "login",
+    "health",
+    "admin:login",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "invitation_accept",
+}
 #: The API is for programs, not browsers: without a token or a session it answers 401 with a
 #: WWW-Authenticate challenge rather than a redirect. Its docs page is for people, so it redirects.
 ANONYMOUS_API_EXCEPT = {"api:docs"}
@@ -280,6 +313,10 @@ SAMPLE_OBJECTS = {
     "contracts:subcontract_end": lambda: SubContract.objects.get(provider__code="VASL").pk,
     "api:subcontract-detail": lambda: SubContract.objects.get(provider__code="VASL").pk,
     "api:allocation-detail": lambda: Allocation.objects.filter(organisation__code="VASL").order_by("pk").first().pk,
+    **{
+        f"people:{name}": lambda: User.objects.get(username="vasl.hub").pk
+        for name in ("detail", "change_role", "deactivate", "reactivate", "resend_invitation", "reset_two_factor")
+    },
 }
 
 #: Query strings for views whose documented parameters are required (without them they answer 400).
@@ -326,6 +363,9 @@ SAMPLE_KWARGS = {
     "financial_year": "2010-11",
     "quarter": "3",
     "url": "no-such-page/",
+    # A password-reset or invitation link: a real person's id with a token that does not match.
+    "uidb64": lambda endpoint: urlsafe_base64_encode(force_bytes(User.objects.get(username="vasl.hub").pk)),
+    "token": "not-a-real-token",
 }
 
 #: Names for the positional groups of patterns that have no named ones, by url name suffix.
@@ -515,8 +555,20 @@ POST_FORMS = {
 }
 #: Signing in or out by POST is what those pages are for (they change the session, not the data).
 POST_SESSION = {"login", "logout", "admin:login", "admin:logout"}
-#: Everyone manages their own API token (a credential, not portal data): tests/api/test_api_token_page.py.
-POST_OWN_CREDENTIALS = {"api_token"}
+#: Everyone manages their own API token and two-factor sign-in (credentials, not portal data), and anyone may ask
+#: for a password reset or use an invitation link: tests/api/test_api_token_page.py, tests/people/.
+POST_OWN_CREDENTIALS = {
+    "api_token",
+    "twofactor:manage",
+    "twofactor:setup",
+    "twofactor:verify",
+    "twofactor:recovery_codes",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "invitation_accept",
+}
 
 
 @pytest.mark.parametrize("role", sorted(POST_FORMS))
