@@ -12,21 +12,22 @@ from tests.performance.scale import build_scaled_dataset
 
 pytestmark = pytest.mark.django_db
 
-#: The queries each section makes for the LCC officer, exactly. Every section makes the same 7: the session,
-#: the user, the reporting periods (the filter form), the user's and their groups' permissions (asked by
-#: ``has_perm`` where the rules say no), and the options of the filter form's provider and district selects.
+#: The queries each section makes for the LCC officer, exactly. Every section makes the same 8: the session,
+#: the user, the two-factor device the session passed (django-otp: the officer's role requires one), the
+#: reporting periods (the filter form), the user's and their groups' permissions (asked by ``has_perm`` where
+#: the rules say no), and the options of the filter form's provider and district selects.
 #: On top of those, its own figures:
 SECTION_QUERIES = {
     # over time, headline, by kind and completeness, one query each; the results counted per indicator, once
     # for by strand and by outcome priority, then the indicators' strands and their outcomes' priorities.
     # The draft returns included are asked for only with include_drafts.
-    "performance:dashboard": 7 + 7,
+    "performance:dashboard": 8 + 7,
     # the providers in view: a count and the page of 25.
-    "performance:dashboard_providers": 7 + 2,
+    "performance:dashboard_providers": 8 + 2,
     # the change summary, the indicators that declined, and the change table: a count and the page of 25.
-    "performance:dashboard_change": 7 + 4,
+    "performance:dashboard_change": 8 + 4,
     # the local indicators and the three localities queries (the rows of every table on the page).
-    "performance:dashboard_localities": 7 + 4,
+    "performance:dashboard_localities": 8 + 4,
 }
 EXPORT_BOUND = 14
 QUERY = {"period": "2010-11-q2", "compare_to": "2009-10-q3"}
