@@ -13,14 +13,16 @@ which relies on the data loaded once per session in tests/conftest.py, finds it 
 import json
 import os
 import re
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
+import pyotp
 import pytest
 from django.templatetags.static import static
 from django.urls import reverse
 
-from vcsportal.demo import DEMO_PASSWORD, demo_users_create
+from vcsportal.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_users_create
 from vcsportal.leicestershire import load_leicestershire
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -81,6 +83,21 @@ FOCUS_INDICATOR_SCRIPT = """() => {
     visible: element.matches(":focus-visible") && (outline || changed),
   };
 }"""
+
+
+_last_totp_step = [-1]
+
+
+def _unused_totp_code() -> str:
+    """The demo authenticator's code, never one already given (a code works once): the code of the next
+    30-second step when this one's was used (the portal allows one step of drift), else wait for a new step."""
+    step = int(time.time()) // 30
+    if step <= _last_totp_step[0]:
+        step = _last_totp_step[0] + 1
+        while step > int(time.time()) // 30 + 1:
+            time.sleep(1)
+    _last_totp_step[0] = step
+    return pyotp.TOTP(DEMO_TOTP_SECRET).at(step * 30)
 
 
 def _data_load(django_db_blocker):
@@ -162,11 +179,16 @@ class Journey:
         return found
 
     def sign_in(self, username: str, password: str = DEMO_PASSWORD):
-        """Sign in through the login form, as a person would, and land on the home page."""
+        """Sign in through the login form, as a person would, and land on the home page. Where the person's
+        role requires a second factor (the LCC officer), give the code the demo authenticator shows now."""
         self.page.goto(self.url("login"))
         self.page.get_by_label("Username").fill(username)
         self.page.get_by_label("Password").fill(password)
         self.page.get_by_role("button", name="Sign in").click()
+        self.page.wait_for_load_state()
+        if self.page.url.startswith(self.url("twofactor:verify")):
+            self.page.get_by_label("Code", exact=True).fill(_unused_totp_code())
+            self.page.get_by_role("button", name="Continue").click()
         self.page.wait_for_url(self.url("home"))
 
     def sign_out(self):
