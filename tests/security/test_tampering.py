@@ -354,3 +354,33 @@ def test_a_funder_is_refused_a_reviewers_step_before_being_asked_for_a_comment(f
     return_submit(return_obj=own, user=User.objects.get(username="vasl.hub"))
     with unchanged():
         assert funder_client.post(reverse(f"performance:{step}", args=[own.pk]), data).status_code == 403
+
+
+# --- people: a hub user tampering with the people pages and their own access ------------------------------
+
+
+def test_a_hub_cannot_promote_itself_or_switch_anyone_off(hub_client, unchanged):
+    from core.roles import Role
+    from vcsportal.people.services import person_fingerprint
+
+    me, colleague = User.objects.get(username="vasl.hub"), User.objects.get(username="lcc.officer")
+    promote = {
+        "role-role": Role.LCC_OFFICER,
+        "role-organisation": "",
+        "role-funder": "",
+        "role-reason": "Tampered with",
+        "role-seen": person_fingerprint(me),
+    }
+    switch_off = {"active-reason": "Tampered with", "active-seen": person_fingerprint(colleague)}
+    with unchanged():
+        assert hub_client.post(reverse("people:change_role", args=[me.pk]), promote).status_code == 403
+        assert hub_client.post(reverse("people:deactivate", args=[colleague.pk]), switch_off).status_code == 403
+        for action in ("reactivate", "resend_invitation", "reset_two_factor"):
+            assert hub_client.post(reverse(f"people:{action}", args=[colleague.pk]), switch_off).status_code == 403
+        invite = {"email": "friend@example.org", "first_name": "A", "last_name": "Friend", "role": Role.LCC_OFFICER}
+        assert hub_client.post(reverse("people:invite"), invite).status_code == 403
+        # The admin is not theirs either.
+        assert (
+            hub_client.post(reverse("admin:vcsportal_user_change", args=[me.pk]), {"role": "lcc_officer"}).status_code
+            == 302
+        )
