@@ -151,3 +151,13 @@ def test_a_reset_by_an_officer_removes_the_app_and_ends_the_sessions(lcc_client,
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=person).exists()
     assert funder.get("/")["Location"].startswith(reverse("login"))
+
+
+def test_the_continue_link_after_the_recovery_codes_stays_on_this_site(hub_client):
+    setup = hub_client.get(reverse("twofactor:setup"))
+    secret = setup.context["secret"].replace(" ", "")
+    response = hub_client.post(
+        reverse("twofactor:setup") + "?next=javascript:alert(1)", {"code": pyotp.TOTP(secret).now()}, follow=True
+    )
+    page = response.content.decode()
+    assert "javascript:" not in page and 'href="/">I have saved my recovery codes' in page

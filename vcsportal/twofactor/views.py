@@ -151,7 +151,7 @@ class RecoveryCodesView(View):
             "codes": codes,
             "left": recovery_codes_left(request.user),
             "has_authenticator": has_authenticator(request.user),
-            "next": request.GET.get("next", ""),
+            "next": _next_url(request),  # only ever a page of this site
         }
         return render(request, self.template_name, context)
 
