@@ -159,7 +159,3 @@ class ReadOnlyInline:
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-#: The earlier name of a read-only admin of recorded events.
-RecordOnlyAdmin = ReadOnlyAdmin

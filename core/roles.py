@@ -59,6 +59,7 @@ _FRAMEWORK = {
     "contracts.contractextension": ("view",),
     "contracts.budgetscenario": ("view",),
     "contracts.scenarioadoption": ("view",),
+    "disputes.dispute": ("view",),
     "districts.county": ("view",),
     "districts.district": ("view",),
     "districts.negotiationnote": ("view",),

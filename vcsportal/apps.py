@@ -8,7 +8,10 @@ class VcsportalConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        import vcsportal.people.policies  # noqa: F401  (registers portal.manage_people)
+        from core.policies import register
+        from vcsportal import policies
+
+        register(policies.POLICIES)
         from vcsportal.twofactor.services import DUE_SESSION_KEY, second_factor_due_at_sign_in
 
         def remember_whether_a_second_factor_is_due(sender, request, user, **kwargs):

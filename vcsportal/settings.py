@@ -236,7 +236,8 @@ OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", PORTAL_NAME)
 
 # The read-only JSON API (vcsportal/api). A personal token (``Authorization: Token <key>``; create one with
 # ``python manage.py drf_create_token USERNAME``) or the browser's session; what each user may read is
-# decided by the permission policies (<app>/policies.py), as for the pages. Token first, so an anonymous request gets 401.
+# decided by the permission policies (<app>/policies.py), as for the pages. Token first, so an anonymous
+# request gets 401.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",

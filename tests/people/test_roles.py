@@ -16,7 +16,7 @@ from vcsportal.people.roles import role_group_name
 
 pytestmark = pytest.mark.django_db
 
-OWN_APPS = ["core", "districts", "contracts", "performance", "vcsportal"]
+OWN_APPS = ["core", "districts", "contracts", "performance", "disputes", "vcsportal"]
 
 
 def sync() -> str:

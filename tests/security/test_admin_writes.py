@@ -23,7 +23,7 @@ from vcsportal.models import User
 
 pytestmark = pytest.mark.django_db
 
-OWN_APPS = {"core", "districts", "contracts", "performance", "vcsportal"}
+OWN_APPS = {"core", "districts", "contracts", "performance", "disputes", "vcsportal"}
 
 
 def own_admins():

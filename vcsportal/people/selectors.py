@@ -3,7 +3,7 @@
 from django.db.models import Q, QuerySet
 
 from vcsportal.models import PersonChange, User
-from vcsportal.people.policies import people_policy
+from vcsportal.policies import people_policy
 
 
 def people_for(user, *, q: str = "", role: str = "", status: str = "") -> QuerySet:

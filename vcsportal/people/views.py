@@ -15,7 +15,6 @@ from django.views import View
 
 from core.roles import Role
 from vcsportal.people.forms import InviteForm, PeopleFilterForm, ReasonForm, RoleChangeForm
-from vcsportal.people.policies import people_policy
 from vcsportal.people.selectors import people_for, person_changes
 from vcsportal.people.services import (
     invitation_send,
@@ -27,6 +26,7 @@ from vcsportal.people.services import (
     person_reactivate,
     person_two_factor_reset,
 )
+from vcsportal.policies import people_policy
 from vcsportal.twofactor.services import has_authenticator, second_factor_required
 
 logger = logging.getLogger(__name__)

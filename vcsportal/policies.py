@@ -3,19 +3,16 @@
 An LCC officer manages everyone but site administrators and themselves (nobody locks themselves out, or
 changes their own role); a site administrator manages everyone but themselves."""
 
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from core.policies import EVERY, Policy, role_of
 from core.roles import Role
+from vcsportal.models import User
 
 
 class PersonPolicy(Policy):
-    permissions = {"view": "portal.manage_people"}
-
-    @property
-    def model(self):
-        return get_user_model()
+    model = User
+    permissions = {"portal.manage_people": "view"}
 
     def rule_view(self, user) -> Q | None:
         """The people pages: the whole list and each person's page."""
@@ -33,4 +30,5 @@ class PersonPolicy(Policy):
 
 
 people_policy = PersonPolicy()
-people_policy.register()
+
+POLICIES = (people_policy,)
