@@ -30,6 +30,9 @@ run: $(VENV)/.installed static
 	$(BIN)/python manage.py sync_roles
 	$(BIN)/python manage.py load_leicestershire
 	$(BIN)/python manage.py create_demo_users
+	@# The task queue's worker sends the emails, beside the server; it stops when the server stops.
+	$(BIN)/python manage.py db_worker --no-reload --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # PostgreSQL and Chromium come from Debian's packages when the machine lacks them.

@@ -78,6 +78,12 @@ NAVIGATION: list[Link] = [
         "portal.manage_people",
     ),
     Link(
+        "notifications:delivery_log",
+        "Email delivery",
+        "Every email the portal sent or queued; retry the failed ones.",
+        "notifications.view_delivery_log",
+    ),
+    Link(
         "api_token",
         "API token",
         "Your personal token for the portal's API.",

@@ -63,12 +63,15 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "vcsportal",
     "districts",
     "contracts",
     "performance",
     "disputes",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -147,8 +150,9 @@ AXES_ENABLED = os.environ.get("AXES_ENABLED", "1") == "1"
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 
-# Email: invitations and password resets are sent at once through Django's email backend. In development they
-# are printed on the console; in production they go to the SMTP server named here.
+# Email: invitations and password resets are sent at once through Django's email backend; notifications go
+# through the task queue (notifications/). In development they are printed on the console; in production they go
+# to the SMTP server named here. EMAIL_TIMEOUT keeps a hung mail server from holding a page or the worker.
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
@@ -160,6 +164,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "vcs-portal@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+if os.environ.get("EMAIL_FILE_PATH"):
+    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 # How long an invitation's or a password reset's link works (Django's token machinery).
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(60 * 60 * 24 * 3)))
 
@@ -295,3 +302,20 @@ GIVING360_LICENSE = os.environ.get(
 # The covering indexes on results (INCLUDE columns) serve PostgreSQL, the production database; SQLite,
 # the embedded default, builds them without the extra columns, which is all right for its sizes.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
+# Links in emails are absolute: the address people reach the portal at (no trailing slash).
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# The task queue (django-tasks with its database backend, django-tasks-db): emails are queued when the change
+# that causes them commits, and `manage.py db_worker` sends them (`make run` runs one beside the server).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# A failed email is tried again after each of these delays (seconds), then left for LCC to retry by hand
+# from the delivery log.
+NOTIFICATION_RETRY_DELAYS = [
+    int(seconds) for seconds in os.environ.get("NOTIFICATION_RETRY_DELAYS", "60,300,1800,7200,21600").split(",")
+]

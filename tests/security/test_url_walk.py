@@ -198,6 +198,13 @@ EXPECTED_STATUS: dict[str, dict[str, int]] = {
     "people:reactivate": everyone(403, **LCC_POST_ONLY),
     "people:resend_invitation": everyone(403, **LCC_POST_ONLY),
     "people:reset_two_factor": everyone(403, **LCC_POST_ONLY),
+    # Everyone reads their own notifications and sets their own email preferences; LCC reads the delivery
+    # log of every email and retries the failed ones (POST).
+    "notifications:list": everyone(200),
+    "notifications:preferences": everyone(200),
+    "notifications:delivery_log": everyone(403, lcc__officer=200, superuser=200),
+    "notifications:retry": everyone(403, **LCC_POST_ONLY),
+    "notifications:retry_failed": everyone(403, **LCC_POST_ONLY),
 }
 
 #: Server errors this walk found in code this branch does not own, each with its cause. The walk insists they
@@ -242,6 +249,7 @@ VIEW_MODELS = {
     "api:allocation-detail": "contracts.Allocation",
     "api:contribution-detail": "contracts.Contribution",
     "api:return-results": "performance.Return",
+    "notifications:retry": "notifications.Notification",
 }
 
 
@@ -569,6 +577,8 @@ POST_OWN_CREDENTIALS = {
     "password_reset_complete",
     "invitation_accept",
 }
+#: Everyone sets their own email preferences (not portal data): tests/notifications/test_pages.py.
+POST_OWN_SETTINGS = {"notifications:preferences"}
 
 
 @pytest.mark.parametrize("role", sorted(POST_FORMS))
@@ -581,7 +591,7 @@ def test_readers_change_nothing_by_posting_to_any_url(role, unchanged):
     wrong = []
     with unchanged():
         for endpoint in url_endpoints():
-            if endpoint.name in POST_SESSION | POST_OWN_CREDENTIALS:
+            if endpoint.name in POST_SESSION | POST_OWN_CREDENTIALS | POST_OWN_SETTINGS:
                 continue
             url = concrete_url(endpoint)
             status = client.post(url, {}).status_code
