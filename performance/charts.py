@@ -11,6 +11,9 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 RAG_ORDER = (("red", "Red"), ("amber", "Amber"), ("green", "Green"), ("not_reported", "Not reported"))
+#: Each rating's fill as an SVG presentation attribute, for renderers that do not apply the page's stylesheet
+#: to inline SVG (WeasyPrint, printing the quarterly pack); the stylesheet's classes win where it applies.
+RAG_FILLS = {"red": "#d4351c", "amber": "#b58840", "green": "#00703c", "not_reported": "#b1b4b6"}
 
 LABEL_WIDTH = 190
 BAR_AREA = 420
@@ -63,8 +66,10 @@ def rag_stacked_bars(rows: list[dict], *, chart_id: str, title: str, label_key: 
             width = Decimal(BAR_AREA) * count / longest
             body.append(
                 format_html(
-                    '<rect class="chart__bar--{}" x="{}" y="{}" width="{}" height="{}"><title>{}: {} {}</title></rect>',
+                    '<rect class="chart__bar--{}" fill="{}" x="{}" y="{}" width="{}" height="{}">'
+                    "<title>{}: {} {}</title></rect>",
                     key,
+                    RAG_FILLS[key],
                     round(x, 1),
                     y,
                     round(width, 1),

@@ -48,6 +48,13 @@ NAVIGATION: list[Link] = [
         "portal.view_contracts",
     ),
     Link(
+        "reports:index",
+        "Quarterly pack",
+        "The funders' quarterly pack for a period, to read or print as a PDF.",
+        "portal.view_contracts",
+        also=("reports:pack",),
+    ),
+    Link(
         "contracts:scenarios",
         "Budget scenarios",
         "Compare ways of sharing a year's money.",

@@ -233,6 +233,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # WeasyPrint (the quarterly pack's PDF) warns about every screen-only rule of the GOV.UK stylesheet.
+    "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
 }
 
 # The portal's name and the customer's name are configuration: the product serves any county.

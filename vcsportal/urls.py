@@ -40,6 +40,7 @@ urlpatterns = [
     path("contracts/", include("contracts.urls")),
     path("", include("performance.urls")),
     path("notifications/", include("notifications.urls")),
+    path("reports/", include("vcsportal.reports.urls")),
     path("open-data/", include((giving360_urlpatterns, "opendata"))),
     path("api/", include("vcsportal.api.urls")),
     path("account/api-token/", views.ApiTokenView.as_view(), name="api_token"),

@@ -10,7 +10,9 @@ from contextlib import contextmanager
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.core.management import call_command
+from django.db import transaction
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from performance.models import Return
 from performance.rag import ResultEntry
@@ -95,11 +97,30 @@ def committed(django_capture_on_commit_callbacks):
 
 @pytest.fixture
 def worker(committed):
-    """``worker()`` runs the task queue's worker until no task is ready (``db_worker --batch``)."""
+    """``worker()`` runs the task queue's worker (django-tasks-db's) until no task is ready, as
+    ``db_worker --batch`` does: it claims each ready task and runs it with the worker's own ``run_task``.
+    The command's loop itself is not used because it closes the database connection between tasks
+    (``close_old_connections``), which on PostgreSQL would end the test's transaction."""
 
     def run():
+        runner = Worker(
+            queue_names=["default"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="tests",
+            excluded_queue_names=[],
+        )
         with committed():
-            call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+            while True:
+                with transaction.atomic():
+                    task = DBTaskResult.objects.ready().filter(backend_name="default").get_locked()
+                    if task is None:
+                        return
+                    task.claim(runner.worker_id)
+                runner.run_task(task)
 
     return run
 

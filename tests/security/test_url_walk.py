@@ -205,6 +205,10 @@ EXPECTED_STATUS: dict[str, dict[str, int]] = {
     "notifications:delivery_log": everyone(403, lcc__officer=200, superuser=200),
     "notifications:retry": everyone(403, **LCC_POST_ONLY),
     "notifications:retry_failed": everyone(403, **LCC_POST_ONLY),
+    # The funders' quarterly pack (page and PDF): for those who read contracts (LCC, funders, the CIO).
+    "reports:index": everyone(403, **CONTRACT_READERS),
+    "reports:pack": everyone(403, **CONTRACT_READERS),
+    "reports:pack_pdf": everyone(403, **CONTRACT_READERS),
 }
 
 #: Server errors this walk found in code this branch does not own, each with its cause. The walk insists they
