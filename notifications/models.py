@@ -18,6 +18,7 @@ class Notification(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
         NOT_EMAILED = "not_emailed", "Not emailed"

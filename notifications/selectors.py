@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from contracts.models import Organisation
 from core.roles import PROVIDER_ROLES, Role
@@ -124,10 +125,20 @@ def delivery_counts() -> dict[str, int]:
     return counts
 
 
+#: How long a worker may take over one email (or leave one queued) before the safety net takes it over.
+LOST_AFTER = datetime.timedelta(minutes=10)
+
+
+def stuck_sending(now: datetime.datetime | None = None) -> QuerySet:
+    """Emails a worker claimed but never finished (it stopped mid-send) more than ``LOST_AFTER`` ago."""
+    now = now or timezone.now()
+    return Notification.objects.filter(status=Notification.Status.SENDING, last_attempt_at__lte=now - LOST_AFTER)
+
+
 def retries_due(now: datetime.datetime) -> QuerySet:
     """Failed emails whose next try is due, and queued ones never tried that have waited longer than a
     worker should take (their task was lost): the safety net the ``retry_notifications`` command sweeps."""
-    stale = now - datetime.timedelta(minutes=10)
+    stale = now - LOST_AFTER
     return Notification.objects.filter(
         Q(status=Notification.Status.FAILED, next_attempt_at__lte=now)
         | Q(status=Notification.Status.QUEUED, attempts=0, created_at__lte=stale)

@@ -19,12 +19,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from notifications.events import ESSENTIAL, OPTIONAL, Kind
 from notifications.messages import compose
 from notifications.models import Notification, OptOut
-from notifications.selectors import provider_staff, reminders_owed, retries_due
+from notifications.selectors import provider_staff, reminders_owed, retries_due, stuck_sending
 
 logger = logging.getLogger(__name__)
 
@@ -116,58 +117,51 @@ def _retry_delay(attempts: int) -> datetime.timedelta | None:
 def notification_deliver(notification_id: int) -> Notification | None:
     """Send one notification's email (plain text with an HTML alternative) to its recipient's address.
 
-    Sent at most once: the row is locked and a sent (or not-to-be-emailed) notification is left alone, so
-    two workers, or the worker and a command, never both send it. A failure is recorded (attempts, the
+    Sent at most once: it is claimed first with one conditional update (queued or failed -> sending), so two
+    workers, or the worker and a command, never both send it; the mail server is talked to outside any
+    transaction, so a slow one holds no lock that a page would wait on. A failure is recorded (attempts, the
     error) and the email queued again after the next delay; after the last it waits for LCC to retry it.
     """
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update(of=("self",))
-            .select_related("recipient")
-            .filter(pk=notification_id)
-            .first()
-        )
-        if notification is None or notification.status not in (
-            Notification.Status.QUEUED,
-            Notification.Status.FAILED,
-        ):
-            return notification
-        now = timezone.now()
-        address = notification.recipient.email
-        if not address:
-            notification.status = Notification.Status.NOT_EMAILED
-            notification.not_emailed_because = "No email address."
-            notification.next_attempt_at = None
-            notification.save()
-            return notification
-        notification.attempts += 1
-        notification.last_attempt_at = now
-        notification.address = address
-        email = EmailMultiAlternatives(
-            subject=notification.subject,
-            body=notification.body_text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[address],
-        )
-        email.attach_alternative(notification.body_html, "text/html")
-        try:
-            email.send(fail_silently=False)
-        except Exception as error:  # mail backends raise socket, SMTP and TLS errors alike
-            delay = _retry_delay(notification.attempts)
-            notification.status = Notification.Status.FAILED
-            notification.last_error = f"{type(error).__name__}: {error}"[:2000]
-            notification.next_attempt_at = now + delay if delay is not None else None
-            notification.save()
-            if delay is not None:
-                retry_at = notification.next_attempt_at
-                transaction.on_commit(lambda: _enqueue([notification_id], run_after=retry_at))
-            return notification
-        notification.status = Notification.Status.SENT
-        notification.sent_at = now
-        notification.last_error = ""
+    now = timezone.now()
+    claimed = Notification.objects.filter(
+        pk=notification_id, status__in=[Notification.Status.QUEUED, Notification.Status.FAILED]
+    ).update(status=Notification.Status.SENDING, attempts=F("attempts") + 1, last_attempt_at=now)
+    notification = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    if not claimed or notification is None:
+        return notification
+    address = notification.recipient.email
+    if not address:
+        notification.status = Notification.Status.NOT_EMAILED
+        notification.not_emailed_because = "No email address."
         notification.next_attempt_at = None
         notification.save()
         return notification
+    notification.address = address
+    email = EmailMultiAlternatives(
+        subject=notification.subject,
+        body=notification.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[address],
+    )
+    email.attach_alternative(notification.body_html, "text/html")
+    try:
+        email.send(fail_silently=False)
+    except Exception as error:  # mail backends raise socket, SMTP and TLS errors alike
+        delay = _retry_delay(notification.attempts)
+        notification.status = Notification.Status.FAILED
+        notification.last_error = f"{type(error).__name__}: {error}"[:2000]
+        notification.next_attempt_at = now + delay if delay is not None else None
+        notification.save()
+        if delay is not None:
+            retry_at = notification.next_attempt_at
+            transaction.on_commit(lambda: _enqueue([notification_id], run_after=retry_at))
+        return notification
+    notification.status = Notification.Status.SENT
+    notification.sent_at = timezone.now()
+    notification.last_error = ""
+    notification.next_attempt_at = None
+    notification.save()
+    return notification
 
 
 @transaction.atomic
@@ -196,9 +190,13 @@ def notifications_retry_failed(*, user) -> int:
 
 
 def notifications_retry_due(now: datetime.datetime | None = None) -> list[Notification]:
-    """Send now (not through the queue) every email whose retry is due and every queued one whose task was
-    lost: the safety net for a worker that was down. Returns them as they ended."""
+    """Send now (not through the queue) every email whose retry is due, every queued one whose task was lost
+    and every one a worker stopped in the middle of sending: the safety net for a worker that was down.
+    Returns them as they ended."""
     now = now or timezone.now()
+    stuck_sending().update(
+        status=Notification.Status.FAILED, last_error="The worker stopped while sending it.", next_attempt_at=now
+    )
     return [notification_deliver(pk) for pk in list(retries_due(now).values_list("pk", flat=True))]
 
 

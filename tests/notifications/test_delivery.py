@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Notification
+from notifications.services import notification_deliver
 from performance.services import return_send_back
 from tests.notifications.test_events import submitted
 from vcsportal.models import User
@@ -114,3 +115,29 @@ def test_retry_notifications_sends_the_failed_ones_whose_retry_is_due(smtp, comm
     assert capsys.readouterr().out == "vasl.hub@example.org: Sent back: VASL 2010/11 Q3 return needs changes\n"
     assert Notification.objects.get(kind="sent_back").status == Notification.Status.SENT
     assert smtp.inbox.addresses() == ["vasl.hub@example.org"]
+
+
+def test_an_email_is_sent_once_however_often_its_delivery_runs(smtp, committed, worker):
+    return_obj = submitted("VASL", "vasl.hub")
+    with committed():
+        return_send_back(return_obj=return_obj, user=User.objects.get(username="val.staff"), comment="Once.")
+    notification = Notification.objects.get(kind="sent_back")
+    notification_deliver(notification.pk)  # e.g. the retry_notifications command beside the worker
+    worker()  # the queued task finds it sent
+    notification_deliver(notification.pk)
+    assert smtp.inbox.addresses() == ["vasl.hub@example.org"]
+    notification.refresh_from_db()
+    assert (notification.status, notification.attempts) == (Notification.Status.SENT, 1)
+
+
+def test_an_email_whose_worker_stopped_mid_send_is_taken_over_by_the_safety_net(smtp, committed, capsys):
+    return_obj = submitted("VASL", "vasl.hub")
+    return_send_back(return_obj=return_obj, user=User.objects.get(username="val.staff"), comment="Stuck.")
+    Notification.objects.filter(kind="sent_back").update(
+        status=Notification.Status.SENDING, attempts=1, last_attempt_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    with committed():
+        call_command("retry_notifications")
+    assert capsys.readouterr().out == "vasl.hub@example.org: Sent back: VASL 2010/11 Q3 return needs changes\n"
+    notification = Notification.objects.get(kind="sent_back")
+    assert (notification.status, notification.attempts) == (Notification.Status.SENT, 2)
