@@ -10,8 +10,9 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from core.events import subscribe
+        from core.policies import register
         from notifications import policies
         from notifications.listeners import on_event
 
         subscribe(on_event)
-        policies.NotificationPolicy().register()
+        register(policies.POLICIES)

@@ -4,8 +4,8 @@ Each listener runs inside the service's transaction: the notifications it record
 the change, and their emails are queued only after the commit.
 """
 
-from contracts.services import DISPUTE_DECIDED, DISPUTE_RAISED
 from core.events import Event
+from disputes.events import DISPUTE_DECIDED, DISPUTE_RAISED
 from notifications.events import Kind
 from notifications.selectors import dispute_audience, lcc_officers, provider_staff, reviewers_of
 from notifications.services import notify

@@ -29,4 +29,6 @@ class NotificationPolicy(Policy):
         return Q(status=Notification.Status.FAILED) if role_of(user) == Role.LCC_OFFICER else None
 
 
-POLICIES = [NotificationPolicy()]
+notifications = NotificationPolicy()
+
+POLICIES = (notifications,)

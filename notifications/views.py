@@ -8,10 +8,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
 
+from notifications import policies
 from notifications.events import ESSENTIAL, OPTIONAL, Kind
 from notifications.forms import DeliveryFilterForm, PreferencesForm
 from notifications.models import Notification, OptOut
-from notifications.policies import NotificationPolicy
 from notifications.selectors import delivery_counts, delivery_log, notifications_for
 from notifications.services import notification_retry, notifications_retry_failed, preferences_save
 
@@ -92,7 +92,7 @@ class NotificationRetryView(PermissionMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        notification = NotificationPolicy().instances_for(request.user, "view_delivery_log").filter(pk=pk).first()
+        notification = policies.notifications.instances_for(request.user, "view_delivery_log").filter(pk=pk).first()
         if notification is None:
             raise Http404("No such notification")
         if not request.user.has_perm("notifications.retry_notification", notification):

@@ -11,7 +11,7 @@ import pytest
 from django.db import transaction
 
 from contracts.models import SubContract
-from contracts.services import dispute_decide, dispute_raise
+from disputes.services import dispute_decide, dispute_raise
 from notifications.models import Notification
 from performance.models import Return
 from performance.services import (

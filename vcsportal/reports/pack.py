@@ -8,14 +8,14 @@ open and the districts' negotiation status. The page, its PDF and ``quarterly_re
 count (never drafts), whoever reads the pack. Every chart comes with the table of its figures.
 """
 
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Sum
 
-from contracts.models import Allocation, Contract, Dispute, Organisation, Strand
+from contracts.models import Allocation, Contract, Organisation, Strand
 from contracts.selectors import contract_reconciliation
+from disputes.models import Dispute
 from districts.models import District
 from performance import charts
 from performance.dashboard import (
@@ -35,8 +35,6 @@ from performance.dashboard import (
 )
 from performance.models import ReportingPeriod
 
-SLUG = re.compile(r"^(?P<year>\d{4})-(?P<next>\d{2})-q(?P<quarter>[1-4])$")
-
 #: The headline's rows: every provider, the CIO, and the hubs and LRCs together (the review's Table Three).
 HEADLINE_ROWS = (
     ("All providers", ()),
@@ -51,14 +49,6 @@ STRAND_SHORT = {
     Strand.CAPACITY: "Capacity building",
     Strand.VOLUNTEERING: "Volunteering",
 }
-
-
-def period_from_slug(slug: str) -> ReportingPeriod | None:
-    """The period written in a URL like ``2010-11-q2`` (``ReportingPeriod.slug``), or None."""
-    match = SLUG.match(slug or "")
-    if match is None or (int(match["year"]) + 1) % 100 != int(match["next"]):
-        return None
-    return ReportingPeriod.objects.filter(financial_year=int(match["year"]), quarter=int(match["quarter"])).first()
 
 
 @dataclass

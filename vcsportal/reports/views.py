@@ -5,9 +5,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views import View
 
+from disputes import policies as dispute_policies
 from performance.dashboard import periods_with_counted_returns
-from vcsportal.permissions import visible_disputes
-from vcsportal.reports.pack import period_from_slug, quarterly_pack
+from performance.models import ReportingPeriod
+from vcsportal.reports.pack import quarterly_pack
 from vcsportal.reports.pdf import pack_pdf
 
 
@@ -31,19 +32,19 @@ class PackView(PackPermissionMixin, View):
     """One period's pack, as a page."""
 
     def get(self, request, period):
-        found = period_from_slug(period)
+        found = ReportingPeriod.objects.by_label(period)
         if found is None:
             raise Http404("No such reporting period")
-        pack = quarterly_pack(found, disputes=visible_disputes(request.user))
+        pack = quarterly_pack(found, disputes=dispute_policies.disputes.instances_for(request.user, "view"))
         return render(request, "reports/pack.html", {"pack": pack, "for_pdf": False})
 
 
 class PackPdfView(PackPermissionMixin, View):
     def get(self, request, period):
-        found = period_from_slug(period)
+        found = ReportingPeriod.objects.by_label(period)
         if found is None:
             raise Http404("No such reporting period")
-        pack = quarterly_pack(found, disputes=visible_disputes(request.user))
+        pack = quarterly_pack(found, disputes=dispute_policies.disputes.instances_for(request.user, "view"))
         response = HttpResponse(pack_pdf(pack), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="quarterly-pack-{found.slug}.pdf"'
         return response

@@ -5,7 +5,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from performance.dashboard import period_by_label
+from performance.filters import PeriodField
+from performance.models import ReportingPeriod
 from vcsportal.reports.pack import quarterly_pack
 from vcsportal.reports.pdf import pack_pdf
 
@@ -18,8 +19,10 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, help="The PDF file to write.")
 
     def handle(self, *args, period, output, **options):
+        field = PeriodField()
+        field.periods = list(ReportingPeriod.objects.all())
         try:
-            found = period_by_label(period)
+            found = field.clean(period)
         except ValidationError as error:
             raise CommandError(f"--period: {' '.join(error.messages)}") from None
         target = Path(output)
