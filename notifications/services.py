@@ -25,7 +25,15 @@ from django.utils import timezone
 from notifications.events import ESSENTIAL, OPTIONAL, Kind
 from notifications.messages import compose
 from notifications.models import Notification, OptOut
-from notifications.selectors import provider_staff, reminders_owed, retries_due, stuck_sending
+from notifications.policies import reminders as reminder_policy
+from notifications.selectors import (
+    open_returns_on,
+    provider_staff,
+    reminder_owed,
+    reminders_owed,
+    retries_due,
+    stuck_sending,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -234,6 +242,30 @@ def reminders_send(*, today: datetime.date) -> ReminderRun:
         if notification.status == Notification.Status.QUEUED:
             run.delivered.append(notification_deliver(notification.pk))
     return run
+
+
+@transaction.atomic
+def reminders_send_now(*, period, user, today: datetime.date | None = None) -> list[Notification]:
+    """A reviewer chases every overdue return of ``period`` they may chase (``notifications.policies``): its
+    provider's staff are sent an overdue reminder now (through the queue, after commit). Once per return and
+    day: pressing it twice the same day sends nothing more. Returns the notifications recorded."""
+    _require(user, "notifications.send_reminders")
+    today = today or timezone.localdate()
+    chased = reminder_policy.instances_for(user, "remind", open_returns_on(today).filter(period=period))
+    recorded = []
+    for return_obj in chased:
+        owed = reminder_owed(return_obj, today)
+        if owed is None or owed.kind != Kind.OVERDUE:
+            continue
+        recorded += notify(
+            kind=Kind.OVERDUE,
+            about=return_obj,
+            recipients=provider_staff([return_obj.provider_id]),
+            actor=user,
+            occurrence=f"chased {today.isoformat()}",
+            today=today,
+        )
+    return recorded
 
 
 @transaction.atomic

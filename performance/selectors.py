@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from contracts.models import Organisation
 from contracts.selectors import providers_owing_returns
+from core.workflow import transition_refusal
 from districts.models import District
 from performance.models import Indicator, ReportingPeriod, Result, Return, Target
 from performance.policies import returns as return_policy
@@ -132,6 +133,111 @@ def returns_to_review(user) -> QuerySet[Return]:
         .select_related("provider", "period")
         .order_by("period__financial_year", "period__quarter", "provider__kind", "provider__code")
     )
+
+
+@dataclass
+class PeriodReturnRow:
+    """One provider owing a return in a period, as a reviewer's list shows it."""
+
+    provider: Organisation
+    return_obj: Return | None
+    #: Whether the person may open the return (a provider's draft is its own: others see only that it is
+    #: not submitted yet).
+    visible: bool
+    status: str
+    status_label: str
+    days_overdue: int | None
+    #: The bulk steps (accept, sign off) this person may take on it now.
+    steps: tuple[str, ...] = ()
+
+    @property
+    def submitted_on(self):
+        return self.return_obj.submitted_at if self.visible and self.return_obj else None
+
+    @property
+    def accepted_on(self):
+        return self.return_obj.accepted_at if self.visible and self.return_obj else None
+
+    @property
+    def signed_off_on(self):
+        return self.return_obj.signed_off_at if self.visible and self.return_obj else None
+
+
+#: The statuses a period's list filters on: the return's own, and "missing" for a provider without one.
+PERIOD_LIST_STATUSES = (
+    ("not_submitted", "Not submitted (draft or sent back)"),
+    (Return.Status.SUBMITTED, "Submitted"),
+    (Return.Status.ACCEPTED, "Accepted"),
+    (Return.Status.SIGNED_OFF, "Signed off"),
+    ("overdue", "Overdue"),
+    ("missing", "No return"),
+)
+
+
+def period_returns(
+    period: ReportingPeriod, user, *, status: str = "", today: datetime.date | None = None
+) -> list[PeriodReturnRow]:
+    """Every provider owing a return in ``period`` (and any other with a return in it), in reporting order,
+    with its return as this person may see it: the status, the dates and the days overdue of the returns
+    the return policy lets them view; for one they may not (a provider's draft), only that it is not
+    submitted yet. ``steps`` are the bulk steps the policy and the state machine leave open to them.
+    ``status`` filters (one of ``PERIOD_LIST_STATUSES``), as the person sees the status."""
+    today = today or timezone.localdate()
+    owing = providers_reporting_in(period.financial_year)
+    providers = (
+        Organisation.objects.filter(Q(pk__in=owing.values("pk")) | Q(returns__period=period))
+        .distinct()
+        .order_by("kind", "code")
+    )
+    returns = {r.provider_id: r for r in Return.objects.filter(period=period).select_related("period", "provider")}
+    visible = set(
+        return_policy.instances_for(user, "view", Return.objects.filter(period=period)).values_list("pk", flat=True)
+    )
+    step_rules = {step: return_policy.rule(user, step) for step in REVIEW_STEPS}
+    takeable = {
+        step: set(
+            Return.objects.filter(period=period, status__in=Return.sources_of(step))
+            .filter(rule)
+            .values_list("pk", flat=True)
+        )
+        for step, rule in step_rules.items()
+        if rule is not None
+    }
+    due = period.due_on
+    rows = []
+    for provider in providers:
+        return_obj = returns.get(provider.pk)
+        seen = return_obj is not None and return_obj.pk in visible
+        if return_obj is None:
+            shown, label = "missing", "No return"
+        elif return_obj.status in Return.OPEN_TO_PROVIDER and not seen:
+            shown, label = "not_submitted", "Not submitted yet"
+        else:
+            shown, label = return_obj.status, return_obj.get_status_display()
+        open_to_provider = return_obj is None or return_obj.status in Return.OPEN_TO_PROVIDER
+        overdue = None
+        if due is not None:
+            if open_to_provider and today > due:
+                overdue = (today - due).days
+            elif return_obj is not None and return_obj.submitted_at and return_obj.submitted_at.date() > due:
+                overdue = (return_obj.submitted_at.date() - due).days
+        steps = tuple(
+            step
+            for step, ids in takeable.items()
+            if return_obj is not None and return_obj.pk in ids and transition_refusal(return_obj, step) is None
+        )
+        rows.append(PeriodReturnRow(provider, return_obj, seen, shown, label, overdue, steps))
+    if status == "overdue":
+        return [
+            row
+            for row in rows
+            if row.days_overdue and row.status in ("not_submitted", "missing", *Return.OPEN_TO_PROVIDER)
+        ]
+    if status == "not_submitted":
+        return [row for row in rows if row.status in ("not_submitted", *Return.OPEN_TO_PROVIDER)]
+    if status:
+        return [row for row in rows if row.status == status]
+    return rows
 
 
 def periods_with_counts() -> QuerySet[ReportingPeriod]:

@@ -338,6 +338,35 @@ def return_transition(*, return_obj: Return, step: str, user, comment: str = "")
     return _fire(return_obj, step, user=user, comment=comment)
 
 
+#: The steps a reviewer may take on several returns at once, after a confirmation page.
+BULK_STEPS = ("accept", "sign_off")
+
+
+@transaction.atomic
+def returns_transition(*, returns: dict[int, int], step: str, user) -> list[Return]:
+    """Take one reviewer's step (accept, or sign off) on several returns at once, in one transaction: each as
+    ``return_transition`` takes it (whose step it is, whether the state machine has it open, its history,
+    its event, so each provider is told), and all or nothing. ``returns`` maps each return's id to the
+    version the person confirmed: a return changed since (another reviewer, a reopening) refuses the whole
+    batch, as does the first step refused, saying which return and why."""
+    if step not in BULK_STEPS:
+        raise ReturnRefused(f"Only {' or '.join(BULK_STEPS)} can be taken on several returns at once.")
+    if not returns:
+        raise ReturnRefused("Choose at least one return.")
+    done = []
+    for return_obj in Return.objects.filter(pk__in=list(returns)).select_related("provider", "period").order_by("pk"):
+        locked = _locked_return(return_obj)
+        if locked.version != returns[locked.pk]:
+            raise ReturnRefused(
+                f"{locked} changed after you confirmed (it is now {locked.get_status_display().lower()}). "
+                "Nothing has been changed: check the list and try again."
+            )
+        done.append(return_transition(return_obj=locked, step=step, user=user))
+    if len(done) != len(returns):
+        raise ReturnRefused("One of the chosen returns no longer exists. Nothing has been changed.")
+    return done
+
+
 def return_accept(*, return_obj: Return, user) -> Return:
     """Accept a submitted return: the CIO accepts its sub-contractors' returns, LCC the CIO's own."""
     return return_transition(return_obj=return_obj, step="accept", user=user)

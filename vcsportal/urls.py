@@ -38,6 +38,7 @@ urlpatterns = [
     path("districts/", include("vcsportal.pages.districts")),
     path("contracts/disputes/", include("disputes.urls")),
     path("contracts/", include("contracts.urls")),
+    path("periods/", include("vcsportal.pages.period_returns")),
     path("", include("performance.urls")),
     path("notifications/", include("notifications.urls")),
     path("reports/", include("vcsportal.reports.urls")),

@@ -205,6 +205,12 @@ EXPECTED_STATUS: dict[str, dict[str, int]] = {
     "notifications:delivery_log": everyone(403, lcc__officer=200, superuser=200),
     "notifications:retry": everyone(403, **LCC_POST_ONLY),
     "notifications:retry_failed": everyone(403, **LCC_POST_ONLY),
+    # A period's returns: for its reviewers, LCC and the CIO (each seeing what the return policy allows); the
+    # bulk steps and "send a reminder now" are POSTs.
+    "period_returns:list": everyone(403, lcc__officer=200, val__staff=200, superuser=200),
+    "period_returns:export": everyone(403, lcc__officer=200, val__staff=200, superuser=200),
+    "period_returns:bulk": everyone(403, lcc__officer=405, val__staff=405, superuser=405),
+    "period_returns:remind": everyone(403, lcc__officer=405, val__staff=405, superuser=405),
     # The funders' quarterly pack (page and PDF): for those who read contracts (LCC, funders, the CIO).
     "reports:index": everyone(403, **CONTRACT_READERS),
     "reports:pack": everyone(403, **CONTRACT_READERS),
