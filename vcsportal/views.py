@@ -14,6 +14,7 @@ from django.views.generic import TemplateView
 from core.roles import ROLE_SUMMARIES, Role
 from vcsportal.api.tokens import api_token_for, api_token_regenerate
 from vcsportal.navigation import links_for
+from vcsportal.pages.home import what_needs_you
 from vcsportal.twofactor.services import second_factor_due_at_sign_in
 
 
@@ -90,6 +91,7 @@ class HomeView(TemplateView):
         user = self.request.user
         context["role_summary"] = ROLE_SUMMARIES.get(Role(user.role), "")
         context["links"] = links_for(user)
+        context["needs"] = what_needs_you(user)
         return context
 
 
