@@ -301,6 +301,10 @@ def _providers_with_return(filters: DashboardFilters) -> QuerySet:
                 When(period_return__status__in=Return.COUNTED, then=TruncDate("period_return__submitted_at")),
                 default=None,
             ),
+            # The return itself (its id and status), so a page can link each provider to it where the
+            # viewer may open it (asked of the return policy in memory, with no query per row).
+            period_return_id=F("period_return__id"),
+            period_return_status=F("period_return__status"),
         )
     )
     if due is None:

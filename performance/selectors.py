@@ -7,7 +7,8 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from contracts.models import Organisation
+from contracts.models import Organisation, SubContract
+from contracts.policies import subcontracts as subcontract_policy
 from contracts.selectors import providers_owing_returns
 from core.workflow import transition_refusal
 from districts.models import District
@@ -73,6 +74,27 @@ def return_for_user(user, pk: int) -> Return:
     """The return with this id if the user may see it; raises Return.DoesNotExist otherwise (a 404)."""
     returns = Return.objects.select_related("provider", "period", "updated_by")
     return return_policy.instances_for(user, "view", returns).get(pk=pk)
+
+
+def previous_return_for(user, return_obj: Return) -> Return | None:
+    """The same provider's return for the period before, if this person may open it."""
+    earlier = Return.objects.filter(
+        provider_id=return_obj.provider_id, period__in=ReportingPeriod.objects.before(return_obj.period)
+    )
+    return (
+        return_policy.instances_for(user, "view", earlier)
+        .select_related("period")
+        .order_by("-period__financial_year", "-period__quarter")
+        .first()
+    )
+
+
+def subcontract_for(user, return_obj: Return):
+    """The sub-contract the return reports under (its provider's, covering the period's financial year), if this
+    person may see it; None for the CIO, which reports under the contract itself."""
+    year = return_obj.period.financial_year
+    covering = SubContract.objects.filter(provider_id=return_obj.provider_id, start_year__lte=year, end_year__gte=year)
+    return subcontract_policy.instances_for(user, "view", covering).order_by("-start_year").first()
 
 
 def return_results(return_obj: Return) -> QuerySet[Result]:

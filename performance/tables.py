@@ -14,7 +14,8 @@ from contracts.models import Organisation
 from core.tables import PortalTable
 from performance.dashboard import MOVE_LABELS, RETURN_STATUS_LABELS, TIMELINESS_LABELS
 from performance.exports import ExportField
-from performance.models import Rag, ReportingPeriod, Validation
+from performance.models import Rag, ReportingPeriod, Return, Validation
+from performance.policies import returns as return_policy
 
 RAG_LABELS = dict(Rag.choices)
 VALIDATION_LABELS = dict(Validation.choices)
@@ -41,6 +42,12 @@ def period_label(financial_year: int, quarter: int) -> str:
 def validation_text(validation: str) -> str:
     """A result's validation in words, as ``get_validation_display`` writes it."""
     return VALIDATION_LABELS.get(validation, validation)
+
+
+def indicator_link(code: str, text: str | None = None):
+    """An indicator's code (or ``text``) linked to its history page."""
+    url = reverse("performance:indicator", kwargs={"code": code})
+    return format_html('<a class="govuk-link" href="{}">{}</a>', url, text or code)
 
 
 def percentage(value):
@@ -95,9 +102,27 @@ class ProviderTable(PortalTable):
     class Meta(PortalTable.Meta):
         order_by = ("kind", "code")
 
-    def __init__(self, *args, caption: str = "", **kwargs):
+    def __init__(self, *args, caption: str = "", user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.caption = caption
+        self.user = user
+
+    def render_code(self, value, record):
+        """The provider's code, linked to the return it counts for the period where the viewer may open it
+        (the return policy asked of the row's own figures: no query per row)."""
+        return_id = getattr(record, "period_return_id", None)
+        if self.user is None or return_id is None:
+            return value
+        return_obj = Return(pk=return_id, provider=record, status=record.period_return_status)
+        if not return_policy.user_can(self.user, "view", return_obj):
+            return value
+        url = reverse("performance:return", kwargs={"pk": return_id})
+        return format_html(
+            '<a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden"> return</span></a>', url, value
+        )
+
+    def value_code(self, value):
+        return value
 
     def render_kind(self, value):
         return dict(Organisation.Kind.choices).get(value, value)
@@ -158,6 +183,12 @@ class ChangeTable(PortalTable):
     def render_current_rag(self, value):
         return rag_word(value)
 
+    def render_indicator_code(self, value):
+        return indicator_link(value)
+
+    def value_indicator_code(self, value):
+        return value
+
     def value_earlier_rag(self, value):
         return rag_text(value)
 
@@ -207,6 +238,12 @@ class ResultTable(PortalTable):
 
     def render_rag(self, value):
         return rag_word(value)
+
+    def render_indicator(self, value):
+        return indicator_link(value)
+
+    def value_indicator(self, value):
+        return value
 
     def value_rag(self, value):
         return rag_text(value)

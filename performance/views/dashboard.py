@@ -30,6 +30,7 @@ from performance.tables import (
     RagCountsTable,
     ResultTable,
     SeriesTable,
+    indicator_link,
 )
 
 EXPORTABLE = (
@@ -73,6 +74,7 @@ class DashboardTables:
 
     def __init__(self, filters: dashboard.DashboardFilters, user):
         self.filters = filters
+        self.user = user
         self.show_money = user.has_perm("portal.view_contracts")
         self._indicators = None
         self._per_indicator = None
@@ -97,7 +99,7 @@ class DashboardTables:
                 dashboard.by_provider_kind(f), label="Kind of provider", caption="By kind of provider"
             )
         if name == "by-provider":
-            return ProviderTable(dashboard.providers_in_view(f), caption="By provider")
+            return ProviderTable(dashboard.providers_in_view(f), caption="By provider", user=self.user)
         if name == "by-strand":
             return RagCountsTable(dashboard.by_strand(f, self.per_indicator), label="Strand", caption="By strand")
         if name == "by-priority":
@@ -286,7 +288,7 @@ class DashboardLocalitiesView(DashboardSectionView):
                         indicators=indicators,
                         only=n,
                         show_money=False,
-                        caption=f"{indicator.code} {indicator.short_name}",
+                        caption=indicator_link(indicator.code, f"{indicator.code} {indicator.short_name}"),
                     ),
                     f"l{n}-",
                 )

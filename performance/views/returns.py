@@ -16,11 +16,13 @@ from core.workflow import declared, may_fire, transition_refusal, transitions_fo
 from performance.forms import CommentForm, ResultRowForm, ReturnVersionForm, ValidationForm
 from performance.models import Return
 from performance.selectors import (
+    previous_return_for,
     provider_home,
     return_for_user,
     return_history,
     return_results,
     returns_to_review,
+    subcontract_for,
     targets_for,
 )
 from performance.services import (
@@ -179,6 +181,8 @@ class ReturnDetailView(View):
                 ]
             context["sections"] = _sections(results)
         context["steps"] = _steps(request.user, return_obj)
+        context["previous_return"] = previous_return_for(request.user, return_obj)
+        context["subcontract"] = subcontract_for(request.user, return_obj)
         return render(request, self.template_name, context, status=status)
 
     def post(self, request, pk):
