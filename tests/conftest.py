@@ -5,6 +5,7 @@ import pytest
 from django.test import Client  # noqa: F401
 
 from performance.summaries import summary_mismatches
+from tests.mail import smtp  # noqa: F401 - a fixture for every test package (the notifications, the browser)
 from tests.signin import signed_in
 from vcsportal.demo import DEMO_PASSWORD, demo_users_create
 from vcsportal.leicestershire import load_leicestershire
