@@ -51,6 +51,11 @@ _FRAMEWORK = {
     "contracts.contractyear": _VIEW_ADD_CHANGE,
     # Read in the admin, changed only through the workflow and the portal's pages (with their records).
     "performance.return": ("view",),
+    # Published years and what changed in them, and targets changed after submission: recorded by the
+    # framework's services, never written in the admin.
+    "performance.frameworkpublication": ("view",),
+    "performance.frameworkchange": ("view",),
+    "performance.latetargetchange": ("view",),
     "performance.result": ("view",),
     "contracts.subcontract": ("view",),
     "contracts.allocation": ("view",),

@@ -16,3 +16,5 @@ RETURN_SENT_BACK = "return_sent_back"
 RETURN_SIGNED_OFF = "return_signed_off"
 #: LCC reopened a return to draft; ``reason``: why.
 RETURN_REOPENED = "return_reopened"
+#: LCC published a financial year's framework (its indicator set and targets); later changes are listed.
+FRAMEWORK_PUBLISHED = "framework_published"

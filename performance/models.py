@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
@@ -12,6 +13,15 @@ from contracts.models import Strand
 from core.periods import Period, format_financial_year
 from core.workflow import allowed_by, refusal
 from performance import events
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def in_force(self, financial_year: int) -> "IndicatorQuerySet":
+        """The indicators of the year's framework: in it from that year or before, and not yet retired."""
+        return self.filter(
+            Q(first_year__isnull=True) | Q(first_year__lte=financial_year),
+            Q(retired_from__isnull=True) | Q(retired_from__gt=financial_year),
+        )
 
 
 class Indicator(models.Model):
@@ -57,12 +67,32 @@ class Indicator(models.Model):
         default=False, help_text="The source gives no name for this indicator: the wording is ours."
     )
     note = models.TextField(blank=True)
+    first_year = models.PositiveSmallIntegerField(
+        "in the framework from",
+        null=True,
+        blank=True,
+        help_text="The first financial year it is reported in, by its starting calendar year (empty: from the start).",
+    )
+    retired_from = models.PositiveSmallIntegerField(
+        "retired from",
+        null=True,
+        blank=True,
+        help_text="The first financial year it is no longer reported in (empty: still reported).",
+    )
     history = HistoricalRecords()
+
+    objects = IndicatorQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(name="tolerance_not_negative", condition=Q(tolerance_pct__gte=0)),
+            models.CheckConstraint(
+                name="indicator_retired_after_it_starts",
+                condition=Q(first_year__isnull=True)
+                | Q(retired_from__isnull=True)
+                | Q(first_year__lt=models.F("retired_from")),
+            ),
         ]
 
     def __str__(self):
@@ -70,6 +100,16 @@ class Indicator(models.Model):
 
     def get_absolute_url(self):
         return reverse("performance:indicator", kwargs={"code": self.code})
+
+    def clean(self):
+        super().clean()
+        if self.first_year and self.retired_from and self.retired_from <= self.first_year:
+            raise ValidationError({"retired_from": "Retire it from a year after the one it joins the framework in."})
+
+    def in_force(self, financial_year: int) -> bool:
+        """Whether it is in the year's framework (as ``Indicator.objects.in_force``)."""
+        started = self.first_year is None or self.first_year <= financial_year
+        return started and (self.retired_from is None or self.retired_from > financial_year)
 
 
 class Target(models.Model):
@@ -87,6 +127,7 @@ class Target(models.Model):
         help_text="Empty: the target for every provider that reports this indicator.",
     )
     value = models.DecimalField(max_digits=14, decimal_places=2)
+    version = models.PositiveIntegerField(default=1, help_text="Goes up with every change; refuses stale edits.")
     history = HistoricalRecords()
 
     class Meta:
@@ -511,3 +552,97 @@ class Result(models.Model):
     @property
     def is_override(self) -> bool:
         return bool(self.computed_rag) and bool(self.rag) and self.rag != self.computed_rag
+
+
+class FrameworkPublication(models.Model):
+    """A financial year's framework (its indicator set and targets) published by an LCC officer. What changes
+    in it afterwards is recorded as ``FrameworkChange`` rows, listed for funders and providers."""
+
+    financial_year = models.PositiveSmallIntegerField(unique=True)
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(max_length=100)
+    indicators_published = models.PositiveIntegerField(help_text="How many indicators the year's framework held.")
+    targets_published = models.PositiveIntegerField(help_text="How many targets the year's framework held.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-financial_year"]
+
+    def __str__(self):
+        return f"The {format_financial_year(self.financial_year)} framework, published {self.published_at:%d %B %Y}"
+
+    @property
+    def year_label(self) -> str:
+        return format_financial_year(self.financial_year)
+
+
+class FrameworkChange(models.Model):
+    """One change to a published year's framework: an indicator added, changed or retired, a target set,
+    changed or removed; who, when, why, and what it was before and after."""
+
+    class Kind(models.TextChoices):
+        INDICATOR_ADDED = "indicator_added", "Indicator added"
+        INDICATOR_CHANGED = "indicator_changed", "Indicator changed"
+        INDICATOR_RETIRED = "indicator_retired", "Indicator retired"
+        TARGET_SET = "target_set", "Target set"
+        TARGET_CHANGED = "target_changed", "Target changed"
+        TARGET_REMOVED = "target_removed", "Target removed"
+
+    publication = models.ForeignKey(FrameworkPublication, on_delete=models.PROTECT, related_name="changes")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="framework_changes")
+    what = models.CharField(max_length=200, help_text="The field changed, or whose target it is.")
+    before = models.TextField(blank=True)
+    after = models.TextField(blank=True)
+    reason = models.CharField(max_length=100)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["publication", "-changed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.publication.year_label}: {self.get_kind_display()} {self.indicator.code} {self.what}"
+
+
+class LateTargetChange(models.Model):
+    """A target changed after returns of its period were submitted: the ratings in those returns were given
+    against the target as it was, and are shown beside this record (on the return and on the dashboard)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="late_target_changes")
+    financial_year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Empty for an annual target.")
+    provider = models.ForeignKey(
+        "contracts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty: the target for every provider.",
+    )
+    value_before = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    value_after = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    reason = models.CharField(max_length=100)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField()
+    returns = models.ManyToManyField(
+        Return, related_name="late_target_changes", help_text="The submitted returns whose ratings it touches."
+    )
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.indicator.code} {self.scope_label}: {self.value_before} to {self.value_after}"
+
+    @property
+    def scope_label(self) -> str:
+        when = format_financial_year(self.financial_year) + (f" Q{self.quarter}" if self.quarter else ", annual")
+        return f"{when}, " + (self.provider.code if self.provider_id else "all providers")

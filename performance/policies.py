@@ -142,7 +142,14 @@ class PeriodPolicy(ReadableByEveryone):
 
 
 class IndicatorPolicy(ReadableByEveryone):
+    """Everyone signed in reads the framework (indicators, targets, what changed after publication); LCC
+    officers run it: indicators, targets, copying and importing them, publishing a year."""
+
     model = Indicator
+    permissions = {"performance.manage_framework": "manage"}
+
+    def rule_manage(self, user):
+        return EVERY if role_of(user) == Role.LCC_OFFICER else None
 
 
 results = ResultPolicy()

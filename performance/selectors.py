@@ -25,27 +25,50 @@ def providers_reporting_in(financial_year: int) -> QuerySet[Organisation]:
     return providers_owing_returns(financial_year).order_by("kind", "code")
 
 
-def rows_owed_by(organisation: Organisation) -> list[tuple[Indicator, District | None]]:
+def rows_owed_by(
+    organisation: Organisation, financial_year: int | None = None
+) -> list[tuple[Indicator, District | None]]:
     """The (indicator, district) rows a provider's return holds: the CIO reports its own indicators once
     and the local indicators per district of its county; hubs and LRCs report the local indicators that
-    apply to them."""
+    apply to them. With ``financial_year``, only the indicators in that year's framework (not retired, and
+    not added only later)."""
+    indicators = Indicator.objects.all() if financial_year is None else Indicator.objects.in_force(financial_year)
     if organisation.kind == Organisation.Kind.CIO:
         districts = list(District.objects.filter(county_id=organisation.county_id).order_by("name"))
         rows = []
-        for indicator in Indicator.objects.filter(for_cio=True).order_by("code"):
+        for indicator in indicators.filter(for_cio=True).order_by("code"):
             if indicator.by_district:
                 rows.extend((indicator, district) for district in districts)
             else:
                 rows.append((indicator, None))
         return rows
     flag = "for_hub" if organisation.kind == Organisation.Kind.HUB else "for_lrc"
-    return [(indicator, None) for indicator in Indicator.objects.filter(**{flag: True}).order_by("code")]
+    return [(indicator, None) for indicator in indicators.filter(**{flag: True}).order_by("code")]
 
 
 @dataclass(frozen=True)
 class TargetFound:
     value: Decimal
     scope: str  # e.g. "VASL, Q3" or "all providers, annual"
+
+
+def target_rank(provider_id: int | None, quarter: int | None) -> tuple[bool, bool]:
+    """How specific a target is: a provider's own beats the all-provider one, a quarter's beats the annual one.
+    The one rule for which target applies (``targets_for``, and what a change of target touches)."""
+    return (provider_id is not None, quarter is not None)
+
+
+def target_applying(targets, *, provider_id: int, quarter: int):
+    """Of ``targets`` (dicts or objects with provider_id, quarter and value, for one indicator and year), the one
+    that applies to this provider in this quarter, or None."""
+    best = None
+    for target in targets:
+        get = target.get if isinstance(target, dict) else lambda name, t=target: getattr(t, name)
+        if get("provider_id") not in (None, provider_id) or get("quarter") not in (None, quarter):
+            continue
+        if best is None or target_rank(get("provider_id"), get("quarter")) > best[0]:
+            best = (target_rank(get("provider_id"), get("quarter")), target)
+    return None if best is None else best[1]
 
 
 def targets_for(*, provider: Organisation, period: ReportingPeriod, indicators=None) -> dict[int, TargetFound]:
@@ -58,16 +81,17 @@ def targets_for(*, provider: Organisation, period: ReportingPeriod, indicators=N
     )
     if indicators is not None:
         qs = qs.filter(indicator__in=indicators)
-    found: dict[int, tuple[tuple[int, int], TargetFound]] = {}
+    by_indicator: dict[int, list[dict]] = {}
     for target in qs.values("indicator_id", "provider_id", "quarter", "value"):
-        rank = (target["provider_id"] is not None, target["quarter"] is not None)
+        by_indicator.setdefault(target["indicator_id"], []).append(target)
+    found = {}
+    for indicator_id, candidates in by_indicator.items():
+        target = target_applying(candidates, provider_id=provider.pk, quarter=period.quarter)
         scope = (provider.code if target["provider_id"] else "all providers") + (
             f", Q{target['quarter']}" if target["quarter"] else ", annual"
         )
-        best = found.get(target["indicator_id"])
-        if best is None or rank > best[0]:
-            found[target["indicator_id"]] = (rank, TargetFound(target["value"], scope))
-    return {indicator_id: item for indicator_id, (_rank, item) in found.items()}
+        found[indicator_id] = TargetFound(target["value"], scope)
+    return found
 
 
 def return_for_user(user, pk: int) -> Return:

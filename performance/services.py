@@ -182,7 +182,7 @@ def return_save(
     existing = {(r.indicator_id, r.district_id): r for r in return_obj.results.select_related("indicator", "district")}
     owed = {
         (indicator.pk, district.pk if district else None): (indicator, district)
-        for indicator, district in rows_owed_by(return_obj.provider)
+        for indicator, district in rows_owed_by(return_obj.provider, return_obj.period.financial_year)
     }
     targets = targets_for(provider=return_obj.provider, period=return_obj.period)
     errors: dict[RowKey, dict[str, str]] = {}
@@ -253,7 +253,7 @@ def return_incomplete_rows(return_obj: Return) -> dict[RowKey, dict[str, str]]:
     targets = targets_for(provider=return_obj.provider, period=return_obj.period)
     results = {(r.indicator_id, r.district_id): r for r in return_obj.results.select_related("indicator", "district")}
     errors: dict[RowKey, dict[str, str]] = {}
-    for indicator, district in rows_owed_by(return_obj.provider):
+    for indicator, district in rows_owed_by(return_obj.provider, return_obj.period.financial_year):
         key = (indicator.pk, district.pk if district else None)
         if key not in results:
             errors[key] = {"rag": f"{row_label(indicator, district)}: choose a RAG rating"}
@@ -485,7 +485,7 @@ def period_open(
             return_obj.save()
             report.returns_created.append(return_obj)
         held = set(return_obj.results.values_list("indicator_id", "district_id"))
-        for indicator, district in rows_owed_by(provider):
+        for indicator, district in rows_owed_by(provider, financial_year):
             if (indicator.pk, district.pk if district else None) in held:
                 continue
             result = Result(return_obj=return_obj, indicator=indicator, district=district)

@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
-from performance.views import dashboard, imports, periods, returns
+import contracts.views_360giving  # noqa: F401  (registers the financial_year converter: 2011-12)
+from performance.views import dashboard, framework, imports, periods, returns
 
 
 class FileFormatConverter:
@@ -38,6 +39,24 @@ urlpatterns = [
         dashboard.DashboardExportView.as_view(),
         name="dashboard_export",
     ),
+    path("framework/", framework.FrameworkListView.as_view(), name="framework"),
+    path("framework/<financial_year:year>/", framework.FrameworkYearView.as_view(), name="framework_year"),
+    path(
+        "framework/<financial_year:year>/publish/", framework.FrameworkPublishView.as_view(), name="framework_publish"
+    ),
+    path(
+        "framework/<financial_year:year>/changes/", framework.FrameworkChangesView.as_view(), name="framework_changes"
+    ),
+    path("framework/<financial_year:year>/targets/copy/", framework.TargetsCopyView.as_view(), name="targets_copy"),
+    path(
+        "framework/<financial_year:year>/targets/import/", framework.TargetsImportView.as_view(), name="targets_import"
+    ),
+    path(
+        "framework/<financial_year:year>/targets.<file_format:file_format>",
+        framework.TargetsExportView.as_view(),
+        name="targets_export",
+    ),
+    path("framework/<financial_year:year>/targets/<str:code>/", framework.TargetsSetView.as_view(), name="targets_set"),
     path("indicators/<str:code>/", dashboard.IndicatorView.as_view(), name="indicator"),
     path(
         "indicators/<str:code>/export.<file_format:file_format>",

@@ -39,6 +39,19 @@ NAVIGATION: list[Link] = [
         "portal.view_dashboard",
         also=("performance:dashboard_providers", "performance:dashboard_change", "performance:dashboard_localities"),
     ),
+    Link(
+        "performance:framework",
+        "Framework",
+        "Indicators and targets by year, and what changed since publication.",
+        "portal.view_dashboard",
+        also=(
+            "performance:framework_year",
+            "performance:framework_changes",
+            "performance:targets_set",
+            "performance:targets_copy",
+            "performance:targets_import",
+        ),
+    ),
     Link("performance:periods", "Reporting periods", "Open, lock and reopen periods.", "portal.manage_periods"),
     Link("performance:import", "Import returns", "Upload a CSV of results.", "portal.import_returns"),
     Link(

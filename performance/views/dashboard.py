@@ -22,6 +22,7 @@ from performance import charts, dashboard
 from performance.exports import table_response
 from performance.filters import DashboardFilterSet
 from performance.models import Indicator
+from performance.selectors_framework import LateTargetRating, late_target_ratings
 from performance.tables import (
     ChangeTable,
     CompletenessTable,
@@ -151,6 +152,15 @@ class DashboardMixin(PermissionRequiredMixin):
         return self._filterset
 
 
+def late_ratings(user, filters: dashboard.DashboardFilters) -> list[LateTargetRating]:
+    """The period's counted ratings given against a target changed since, each saying whether the viewer may
+    open its return."""
+    rows = late_target_ratings(filters.period)
+    for row in rows:
+        row.may_open = user.has_perm("performance.view_return", row.return_obj)
+    return rows
+
+
 class DashboardSectionView(DashboardMixin, TemplateView):
     """What every section shares: the filter form and its filters, the sub-navigation (which keeps the query
     string, less the tables' page parameters), who may export and see money. A section names its url and
@@ -214,6 +224,7 @@ class DashboardView(DashboardSectionView):
     def section_context(self, filters, tables):
         over_time = dashboard.rag_over_time(filters)
         return {
+            "late_ratings": late_ratings(self.request.user, filters),
             "headline": dashboard.headline(filters),
             "drafts_included": list(dashboard.draft_returns_included(filters)),
             "kind_table": tables.build("by-kind"),
@@ -237,6 +248,7 @@ class DashboardProvidersView(DashboardSectionView):
     def section_context(self, filters, tables):
         provider_table = self.paginate(tables.build("by-provider"), "p-")
         return {
+            "late_ratings": late_ratings(self.request.user, filters),
             "provider_table": provider_table,
             "provider_chart": charts.rag_stacked_bars(
                 [

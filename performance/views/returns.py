@@ -25,6 +25,7 @@ from performance.selectors import (
     subcontract_for,
     targets_for,
 )
+from performance.selectors_framework import late_target_changes_of_return
 from performance.services import (
     ReturnRefused,
     ReturnRowsInvalid,
@@ -148,6 +149,11 @@ class ReturnDetailView(View):
     def _render(self, request, return_obj, *, forms=None, version_form=None, stale=None, status=200, **extra):
         actions = _actions(request.user, return_obj)
         results = list(return_results(return_obj))
+        late = late_target_changes_of_return(return_obj)
+        for result in results:
+            result.late_changes = late.get(result.indicator_id, [])
+        for form in forms or []:
+            form.result.late_changes = late.get(form.result.indicator_id, [])
         context = {
             "return": return_obj,
             "actions": actions,

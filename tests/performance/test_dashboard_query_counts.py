@@ -21,9 +21,10 @@ SECTION_QUERIES = {
     # over time, headline, by kind and completeness, one query each; the results counted per indicator, once
     # for by strand and by outcome priority, then the indicators' strands and their outcomes' priorities.
     # The draft returns included are asked for only with include_drafts.
-    "performance:dashboard": 8 + 7,
-    # the providers in view: a count and the page of 25.
-    "performance:dashboard_providers": 8 + 2,
+    # The ratings given against a target changed since their return was submitted: one query (none here).
+    "performance:dashboard": 8 + 8,
+    # the providers in view: a count and the page of 25; the ratings given against a target changed since.
+    "performance:dashboard_providers": 8 + 3,
     # the change summary, the indicators that declined, and the change table: a count and the page of 25.
     "performance:dashboard_change": 8 + 4,
     # the local indicators and the three localities queries (the rows of every table on the page).
