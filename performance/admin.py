@@ -160,6 +160,11 @@ class TargetAdminForm(forms.ModelForm):
         model = Target
         fields = ["indicator", "financial_year", "quarter", "provider", "value"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields.pop("financial_year", None)  # shown read-only: whose target it is never changes
+
     def clean(self):
         cleaned = super().clean()
         indicator = cleaned.get("indicator") or getattr(self.instance, "indicator", None)
@@ -220,7 +225,7 @@ class TargetAdmin(ReasonRequiredAdmin):
             )
         )
 
-    @admin.action(description="Copy the selected targets' indicators to the next year (with a % change)")
+    @admin.action(description="Copy the selected targets' indicators to the next year (with a %% change)")
     def copy_to_next_year(self, request, queryset):
         year = max(queryset.values_list("financial_year", flat=True))
         codes = sorted(set(queryset.values_list("indicator__code", flat=True)))

@@ -384,3 +384,35 @@ def test_a_hub_cannot_promote_itself_or_switch_anyone_off(hub_client, unchanged)
             hub_client.post(reverse("admin:vcsportal_user_change", args=[me.pk]), {"role": "lcc_officer"}).status_code
             == 302
         )
+
+
+# --- the framework: only LCC sets targets, copies or imports them, or publishes a year ------------------------
+
+
+@pytest.mark.parametrize("username", ["vasl.hub", "lutterworth.lrc", "val.staff", "funder.reviewer", "peer.reviewer"])
+def test_nobody_but_lcc_changes_the_framework_whatever_they_post(login, unchanged, username):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = login(username)
+    year = {"year": 2011}
+    posts = [
+        (
+            reverse("performance:targets_set", kwargs={**year, "code": "LOC-1"}),
+            {"all-annual": "1", "VASL-annual": "999", "reason": "Mine"},
+        ),
+        (
+            reverse("performance:targets_copy", kwargs=year),
+            {"from_year": "2010/11", "indicators": ["VAL-09"], "change_pct": "50", "reason": "Mine"},
+        ),
+        (reverse("performance:framework_publish", kwargs=year), {"reason": "Mine"}),
+    ]
+    with unchanged():
+        for url, data in posts:
+            assert client.post(url, data).status_code == 403, url
+        upload = SimpleUploadedFile(
+            "t.csv", b"indicator,financial_year,quarter,provider,value\nLOC-1,2011/12,annual,VASL,999\n"
+        )
+        url = reverse("performance:targets_import", kwargs=year)
+        assert client.post(url, {"file": upload, "reason": "Mine"}).status_code == 403
+        # Nor through the admin, which they do not enter.
+        assert client.post(reverse("admin:performance_target_add"), {"value": "1"}).status_code == 302

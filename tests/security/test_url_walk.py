@@ -132,6 +132,16 @@ EXPECTED_STATUS: dict[str, dict[str, int]] = {
     "performance:return_reopen": everyone(405),
     "performance:return_validate": everyone(405),
     "performance:periods": everyone(403, lcc__officer=200, superuser=200),
+    # The framework by year: everyone signed in reads it and what changed since publication; LCC runs it
+    # (targets on one page, copying, importing; publishing is a POST). The download is for exporters.
+    "performance:framework": everyone(200),
+    "performance:framework_year": everyone(200),
+    "performance:framework_changes": everyone(200),
+    "performance:framework_publish": everyone(403, **LCC_POST_ONLY),
+    "performance:targets_set": everyone(403, lcc__officer=200, superuser=200),
+    "performance:targets_copy": everyone(403, lcc__officer=200, superuser=200),
+    "performance:targets_import": everyone(403, lcc__officer=200, superuser=200),
+    "performance:targets_export": everyone(200, **EXPORTERS),
     "performance:period_lock": everyone(403, **LCC_POST_ONLY),
     # The dashboard's sections and the indicator pages count submitted returns only: open to everyone signed in.
     "performance:dashboard": everyone(200),
