@@ -224,7 +224,6 @@ class DashboardView(DashboardSectionView):
     def section_context(self, filters, tables):
         over_time = dashboard.rag_over_time(filters)
         return {
-            "late_ratings": late_ratings(self.request.user, filters),
             "headline": dashboard.headline(filters),
             "drafts_included": list(dashboard.draft_returns_included(filters)),
             "kind_table": tables.build("by-kind"),
