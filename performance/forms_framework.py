@@ -103,9 +103,27 @@ class TargetsCopyForm(PortalForm):
 
     def __init__(self, *args, indicators, **kwargs):
         super().__init__(*args, **kwargs)
+        self.indicator_choices = list(indicators)
         self.fields["indicators"].choices = [
-            (indicator.code, f"{indicator.code} {indicator.short_name}") for indicator in indicators
+            (indicator.code, f"{indicator.code} {indicator.short_name}") for indicator in self.indicator_choices
         ]
+
+    @property
+    def indicator_boxes(self) -> list[tuple]:
+        """Each indicator with its checkbox's id: the first takes the group's id, so that the error summary's link
+        lands on it (GOV.UK's pattern for checkboxes)."""
+        base = self["indicators"].auto_id
+        return [
+            (indicator, base if number == 0 else f"{base}_{number}")
+            for number, indicator in enumerate(self.indicator_choices)
+        ]
+
+    @property
+    def chosen_codes(self) -> list[str]:
+        """The indicators ticked: as posted, or as the page was opened with."""
+        if self.is_bound:
+            return self.data.getlist("indicators") if hasattr(self.data, "getlist") else self.data.get("indicators", [])
+        return list(self.initial.get("indicators") or [])
 
 
 class TargetsImportForm(PortalForm):

@@ -14,6 +14,7 @@ from disputes.services import dispute_raise
 from performance.models import Indicator, Result, Return
 from tests.notifications.test_events import submitted, user
 from tests.security.test_url_walk import concrete_url, url_endpoints
+from tests.signin import signed_in
 from vcsportal.models import User
 
 pytestmark = pytest.mark.django_db
@@ -45,8 +46,17 @@ class IndicatorNames(HTMLParser):
         if self.skip:
             return
         for name, path in self.names.items():
-            if name in data and path not in self.links:
+            if name in data and path not in self.links and not self._inside_a_longer_linked_name(name, data):
                 self.unlinked.append(f"{name!r} in {data.strip()[:80]!r}")
+
+    def _inside_a_longer_linked_name(self, name: str, data: str) -> bool:
+        """One name can be part of another ("volunteer enquiries" of "number of volunteer enquiries"): found only
+        inside a longer name that links to its own page, it is that indicator's name, not this one's."""
+        rest = data
+        for longer, path in self.names.items():
+            if longer != name and name in longer and longer in data and path in self.links:
+                rest = rest.replace(longer, "")
+        return rest != data and name not in rest
 
 
 def _pages(client: Client) -> list[str]:
@@ -73,8 +83,7 @@ def test_every_indicator_name_on_every_page_links_to_its_history_page(username):
         indicator.short_name: reverse("performance:indicator", kwargs={"code": indicator.code})
         for indicator in Indicator.objects.all()
     }
-    client = Client()
-    client.force_login(User.objects.get(username=username))
+    client = signed_in(User.objects.get(username=username))  # the officer through the second factor too
     problems = []
     extra = [return_obj.get_absolute_url(), reverse("districts:detail", args=["harborough"])]
     for url in [*_pages(client), *extra]:
@@ -85,7 +94,7 @@ def test_every_indicator_name_on_every_page_links_to_its_history_page(username):
         parser = IndicatorNames({k: v for k, v in names.items() if not (own_page and url == v)})
         parser.feed(response.content.decode())
         problems += [f"{url}: {problem}" for problem in parser.unlinked]
-    assert not problems, "\n".join(problems[:20])
+    assert not problems, "\n".join(problems[:20] + sorted({p.split(":")[0] for p in problems}))
 
 
 def test_the_providers_table_links_each_provider_to_the_return_it_counts_where_the_user_may_open_it(login):
