@@ -48,9 +48,10 @@ test-sqlite:
 	@echo "=== tests on SQLite ==="
 	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
 
+# The cluster has a streaming replica (pg_basebackup), so tests/replication/ reads from a real standby.
 test-postgres:
-	@echo "=== tests on PostgreSQL (throwaway cluster) ==="
-	$(BIN)/python scripts/with_postgres.py -- $(BIN)/pytest $(PYTEST_ARGS)
+	@echo "=== tests on PostgreSQL (throwaway cluster and its streaming replica) ==="
+	$(BIN)/python scripts/with_postgres.py --replica -- $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

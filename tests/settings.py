@@ -3,3 +3,7 @@
 from vcsportal.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The suite reads the primary everywhere (with DATABASE_REPLICA_URL set, the replica alias mirrors it);
+# tests/replication/ turns replica reads on against a real streaming standby.
+READ_REPLICA = None

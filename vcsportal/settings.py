@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "vcsportal.db_routing.PrimaryAfterWriteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Tells whether the session has passed its second factor (request.user.is_verified()).
@@ -119,6 +120,19 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+# A PostgreSQL streaming replica of the primary (a standby made with pg_basebackup): the reads that may lag a
+# moment go there (vcsportal.db_routing); everything else stays on the primary. In tests the alias mirrors the
+# primary (Django's MIRROR), so the suite needs no standby; tests/replication/ runs against a real one.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0"))),
+        "TEST": {"MIRROR": "default"},
+    }
+READ_REPLICA = "replica" if DATABASE_REPLICA_URL else None
+# After a browser writes anything, its reads stay on the primary this long, so people see their own saves.
+READ_REPLICA_PIN_SECONDS = int(os.environ.get("DATABASE_REPLICA_PIN_SECONDS", "15"))
+DATABASE_ROUTERS = ["vcsportal.db_routing.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "vcsportal.User"

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.views.generic import TemplateView, View
 from django_tables2 import RequestConfig
 
+from core.replicas import ReadsMayLagMixin
 from performance import charts, dashboard
 from performance.exports import table_response
 from performance.filters import DashboardFilterSet
@@ -142,7 +143,9 @@ class DashboardTables:
         return f"{name}-{self.filters.period.slug}"
 
 
-class DashboardMixin(PermissionRequiredMixin):
+class DashboardMixin(ReadsMayLagMixin, PermissionRequiredMixin):
+    """The dashboard's pages and exports: published figures, which may be read from a replica a moment behind."""
+
     permission_required = "portal.view_dashboard"
     raise_exception = True
 
@@ -323,7 +326,7 @@ class DashboardExportView(DashboardMixin, View):
         return table_response(built.build(table), built.filename(table), file_format)
 
 
-class IndicatorView(PermissionRequiredMixin, TemplateView):
+class IndicatorView(ReadsMayLagMixin, PermissionRequiredMixin, TemplateView):
     """An indicator: its wording, kind and outcomes, and its history across periods for every provider."""
 
     permission_required = "portal.view_dashboard"
@@ -364,7 +367,7 @@ class IndicatorView(PermissionRequiredMixin, TemplateView):
         return context
 
 
-class IndicatorExportView(PermissionRequiredMixin, View):
+class IndicatorExportView(ReadsMayLagMixin, PermissionRequiredMixin, View):
     """An indicator's history (every counted result, with narrative) as CSV or XLSX."""
 
     permission_required = "portal.export"

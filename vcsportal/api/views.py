@@ -8,6 +8,7 @@ applies its own authentication and permissions instead (IsAuthenticated on every
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.decorators import method_decorator
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -22,6 +23,7 @@ from rest_framework.views import APIView
 from contracts import policies as contract_policies
 from contracts.models import Allocation, Contract, Contribution, Funder, Organisation, SubContract
 from core.policies import Policy
+from core.replicas import reads_may_lag
 from districts import policies as district_policies
 from districts.models import District
 from performance import dashboard
@@ -52,6 +54,8 @@ class PolicyPermission(permissions.BasePermission):
         return view.policy.user_can(request.user, view.policy_action)
 
 
+# Lists may be read from a replica a moment behind; one object (and every write) reads the primary.
+@method_decorator(reads_may_lag, name="list")
 class PortalReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     """Every list and object comes from the model's policy, the one the pages ask: a token reads exactly
     what its user reads in the browser."""
@@ -360,6 +364,7 @@ def _body_errors(body: drf_serializers.Serializer, data) -> list[RowError]:
     return errors
 
 
+@method_decorator(reads_may_lag, name="get")
 class SummaryView(APIView):
     """The dashboard's summary, exactly as ``pmf_summary --format json`` prints it, from the same code."""
 
