@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
@@ -95,6 +96,8 @@ class HomeView(TemplateView):
         return context
 
 
+# A credential is on the page: never cached, and so never compressed (vcsportal.compression).
+@method_decorator(never_cache, name="dispatch")
 class ApiTokenView(TemplateView):
     """The signed-in user's own API token: shown, created or regenerated (POST, with CSRF); only ever
     their own, so there is no id to guess."""
