@@ -20,7 +20,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-static/build/portal.css: node_modules/.installed frontend/portal.scss frontend/build.mjs
+static/build/portal.css: node_modules/.installed frontend/build.mjs $(wildcard frontend/*.scss)
 	npm run --silent build
 
 static: static/build/portal.css
