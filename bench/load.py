@@ -59,8 +59,14 @@ LEVELS = (10, 20, 40, 80, 160)
 STEP_SECONDS = 60
 FINAL_SECONDS = 300
 SPAWN_RATE = 5
+#: The fewest users that make a mix: the CIO and LCC reviewers, a provider and a funder.
+MIN_USERS = 4
 WORKERS = 4
 P95_LIMIT_MS = 500
+#: Before each run, wait (at most QUIET_WAIT seconds) for the machine's 1-minute load average to fall below
+#: this: the machine may be shared, and the figures are meant to be this load's, not its neighbours'.
+QUIET_BELOW = 1.5
+QUIET_WAIT = 120
 #: Requests made once per user while it signs in: the slow password hash on purpose; not in the steady state.
 SIGN_IN = ("login page", "log in")
 #: What each workflow step writes into the return's history (performance/services.py).
@@ -190,9 +196,18 @@ def summarise(record: dict) -> dict:
     }
 
 
-def run_level(users: int, seconds: int, port: int, work: Path, accounts: tuple) -> dict:
+def wait_for_quiet(below: float, seconds: float) -> float:
+    """Wait until the 1-minute load average is under ``below`` (or ``seconds`` have passed); returns the wait."""
+    began = time.monotonic()
+    while os.getloadavg()[0] >= below and time.monotonic() - began < seconds:
+        time.sleep(5)
+    return time.monotonic() - began
+
+
+def run_level(users: int, seconds: int, port: int, work: Path, accounts: tuple, quiet: tuple = (0, 0)) -> dict:
     """One locust run of ``users`` for ``seconds`` of steady state (after every user has signed in)."""
     returns, period_returns, funders = accounts
+    waited = wait_for_quiet(*quiet)
     record_file = work / f"record-{users}-{seconds}.json"
     ramp = users / SPAWN_RATE + 10
     since = datetime.datetime.now(datetime.UTC)
@@ -233,6 +248,7 @@ def run_level(users: int, seconds: int, port: int, work: Path, accounts: tuple) 
     summary = summarise(record)
     summary.update(changes_lost(record, since))
     summary.update(
+        waited_for_quiet=waited,
         load_before=load_before,
         load_after=os.getloadavg()[0],
         users=users,
@@ -264,7 +280,8 @@ def run_level(users: int, seconds: int, port: int, work: Path, accounts: tuple) 
 
 def step_search(levels: list[int], run) -> tuple[int | None, list[dict]]:
     """Run ``levels`` in order while they hold; then bisect between the last held and the first missed level
-    until the gap is 10% of the level (at least 2 users). Returns the users held and every step's figures."""
+    (or the smallest mix, ``MIN_USERS``) until the gap is 10% of the level (or one user). Returns the users
+    held and every step's figures."""
     steps, held, missed = [], None, None
     for users in levels:
         result = run(users)
@@ -273,8 +290,8 @@ def step_search(levels: list[int], run) -> tuple[int | None, list[dict]]:
             missed = users
             break
         held = users
-    low = held or 0
-    while missed is not None and missed - low > max(2, low // 10):
+    low = held or MIN_USERS - 1
+    while missed is not None and missed - low > max(1, low // 10):
         users = (low + missed) // 2
         result = run(users)
         steps.append(result)
@@ -291,6 +308,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=STEP_SECONDS, help="steady seconds per step")
     parser.add_argument("--final-seconds", type=int, default=FINAL_SECONDS, help="the run at the level held")
     parser.add_argument("--workers", type=int, default=WORKERS)
+    parser.add_argument("--quiet-below", type=float, default=QUIET_BELOW, help="load average to wait for")
+    parser.add_argument("--quiet-wait", type=float, default=QUIET_WAIT, help="longest wait for it, in seconds")
     parser.add_argument("--output", default=str(ROOT / "BENCHMARKS.md"))
     args = parser.parse_args()
     if connection.vendor != "postgresql":
@@ -325,11 +344,12 @@ def main() -> int:
     try:
         wait_until_up(port, gunicorn)
         levels = [int(n) for n in args.levels.split(",")]
-        held, steps = step_search(levels, lambda users: run_level(users, args.seconds, port, work, accounts))
+        quiet = (args.quiet_below, args.quiet_wait)
+        held, steps = step_search(levels, lambda users: run_level(users, args.seconds, port, work, accounts, quiet))
         finals = []
         # The long run at the level held; if it misses there, once more a step lower.
         for users in [held, held - max(2, held // 10)] if held and args.final_seconds else []:
-            finals.append(run_level(users, args.final_seconds, port, work, accounts))
+            finals.append(run_level(users, args.final_seconds, port, work, accounts, quiet))
             if finals[-1]["held"]:
                 break
     finally:
@@ -338,6 +358,7 @@ def main() -> int:
     report = {
         "began": began,
         "workers": args.workers,
+        "quiet": (args.quiet_below, args.quiet_wait),
         "levels": levels,
         "steps": steps,
         "finals": finals,
@@ -391,7 +412,9 @@ def write_section(path: Path, report: dict) -> None:
     lines += [
         "",
         "The load average (1 minute, before and after each run) is the whole machine's: it is shared, and other "
-        "work on it (anything above about 1 before a run) takes cores from gunicorn, PostgreSQL and locust.",
+        "work on it (anything above about 1 before a run) takes cores from gunicorn, PostgreSQL and locust. "
+        f"Before each run the script waits up to {report['quiet'][1]:.0f} s for it to fall below "
+        f"{report['quiet'][0]}; a run that starts higher was measured on a busy machine.",
     ]
     if errors:
         lines += ["", "Errors met, by what the client was answered (most frequent first):", ""]

@@ -30,6 +30,7 @@ import uuid
 from html import unescape
 
 from locust import HttpUser, between, events, task
+from locust.exception import StopUser
 
 PASSWORD = os.environ.get("LOAD_PASSWORD", "portal-demo-2011")
 #: {"username": "/returns/<pk>/", ...}: each provider account's own return.
@@ -70,7 +71,8 @@ def _record(request_type, name, response_time, exception, start_time=None, **_kw
 
 
 def _csrf(html: str) -> str:
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    return found.group(1) if found else ""  # no form: the post that follows is refused and counted
 
 
 def _form_fields(form: str) -> dict[str, str]:
@@ -142,14 +144,16 @@ class SignedIn(HttpUser):
 
     def on_start(self):
         page = self.client.get("/accounts/login/", name="login page")
-        response = self.client.post(
+        with self.client.post(
             "/accounts/login/",
-            {"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": _csrf(page.text)},
+            {"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": _csrf(page.text or "")},
             name="log in",
             allow_redirects=False,
-        )
-        if response.status_code != 302:
-            raise RuntimeError(f"{self.username} could not log in: {response.status_code}")
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"{self.username} could not sign in: {response.status_code}")
+                raise StopUser()
         ready_at.append(time.time())
 
     def review_page(self, url: str) -> str:
