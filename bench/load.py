@@ -68,7 +68,7 @@ P95_LIMIT_MS = 500
 QUIET_BELOW = 1.5
 QUIET_WAIT = 120
 #: Requests made once per user while it signs in: the slow password hash on purpose; not in the steady state.
-SIGN_IN = ("login page", "log in")
+SIGN_IN = ("login page", "log in", "two-factor page", "two-factor code")
 #: What each workflow step writes into the return's history (performance/services.py).
 STEP_REASONS = {"accept": "Accepted", "send-back": "Sent back", "sign-off": "Signed off", "reopen": "Reopened"}
 

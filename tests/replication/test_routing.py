@@ -37,6 +37,9 @@ LAGGING_PAGES = {
     "performance:indicator",
     "performance:indicator_export",
     "api:summary",
+    "reports:index",
+    "reports:pack",
+    "reports:pack_pdf",
 }
 
 

@@ -55,6 +55,18 @@ def test_json_and_csv_are_compressed_and_xlsx_is_not(funder_client, url, compres
     assert _body(response)
 
 
+#: The pages that show a credential: the API token, a new authenticator's secret, new recovery codes.
+CREDENTIAL_PAGES = ["api_token", "twofactor:setup", "twofactor:recovery_codes"]
+
+
+@pytest.mark.parametrize("url_name", CREDENTIAL_PAGES)
+def test_no_page_showing_a_credential_is_compressed_or_cached(login, url_name):
+    response = login("vasl.hub").get(reverse(url_name), **GZIP)
+    assert response.status_code == 200
+    assert "Content-Encoding" not in response
+    assert "no-store" in response["Cache-Control"]
+
+
 def test_the_api_token_page_is_never_compressed_nor_cached(login):
     user = User.objects.get(username="vasl.hub")
     token = api_token_regenerate(user=user)

@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views import View
 
+from core.replicas import ReadsMayLagMixin
 from disputes import policies as dispute_policies
 from performance.dashboard import periods_with_counted_returns
 from performance.models import ReportingPeriod
@@ -21,14 +22,14 @@ class PackPermissionMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-class PackIndexView(PackPermissionMixin, View):
+class PackIndexView(ReadsMayLagMixin, PackPermissionMixin, View):
     """The periods with counted returns, each with its pack."""
 
     def get(self, request):
         return render(request, "reports/pack_index.html", {"periods": periods_with_counted_returns()})
 
 
-class PackView(PackPermissionMixin, View):
+class PackView(ReadsMayLagMixin, PackPermissionMixin, View):
     """One period's pack, as a page."""
 
     def get(self, request, period):
@@ -39,7 +40,7 @@ class PackView(PackPermissionMixin, View):
         return render(request, "reports/pack.html", {"pack": pack, "for_pdf": False})
 
 
-class PackPdfView(PackPermissionMixin, View):
+class PackPdfView(ReadsMayLagMixin, PackPermissionMixin, View):
     def get(self, request, period):
         found = ReportingPeriod.objects.by_label(period)
         if found is None:

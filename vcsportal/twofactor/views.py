@@ -9,8 +9,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
 
 from vcsportal.twofactor.forms import AuthenticatorConfirmForm, SecondFactorForm, TurnOffForm
@@ -89,6 +91,8 @@ class VerifyView(View):
         return render(request, self.template_name, context, status=status)
 
 
+# A credential is on these pages (the new secret; the recovery codes): never cached, so never compressed.
+@method_decorator(never_cache, name="dispatch")
 class SetUpView(View):
     """Add an authenticator app: scan the QR code (or type the secret), then prove it with a code. The secret
     waits in the session until then; the device and its recovery codes are saved only when the code is right."""
@@ -140,6 +144,7 @@ class SetUpView(View):
         return render(request, self.template_name, context, status=status)
 
 
+@method_decorator(never_cache, name="dispatch")
 class RecoveryCodesView(View):
     """New recovery codes are shown once, straight after they are made; after that, how many are left."""
 
