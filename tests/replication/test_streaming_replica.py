@@ -23,6 +23,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from performance.models import Return
+from tests.signin import signed_in
 from vcsportal.db_routing import PIN_COOKIE
 from vcsportal.demo import demo_users_create
 from vcsportal.leicestershire import load_leicestershire
@@ -101,9 +102,7 @@ def standby(settings, _leicestershire_restored_afterwards):
 
 
 def _signed_in(username: str) -> Client:
-    client = Client()
-    client.force_login(User.objects.get(username=username))
-    return client
+    return signed_in(User.objects.get(username=username))  # with a second factor where the role needs one
 
 
 def _queries(captured) -> list[str]:
