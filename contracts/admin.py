@@ -22,6 +22,7 @@ from contracts.models import (
     SubContractVariation,
 )
 from core.admin import ReadOnlyAdmin, ReadOnlyHistoryAdmin, ReadOnlyInline, ReasonRequiredAdmin
+from core.paging import database_integer
 from core.periods import format_financial_year
 
 
@@ -34,7 +35,8 @@ class FinancialYearListFilter(admin.SimpleListFilter):
         return [(year, format_financial_year(year)) for year in sorted(set(years))]
 
     def queryset(self, request, queryset):
-        return queryset.filter(financial_year=self.value()) if self.value() else queryset
+        year = database_integer(self.value())
+        return queryset if year is None else queryset.filter(financial_year=year)
 
 
 @admin.register(Funder)

@@ -101,6 +101,11 @@ class SubContractEndForm(PortalForm):
     ended_on = forms.DateField(label="Date the sub-contract ends", help_text="For example, 2012-03-31")
     reason = forms.CharField(label="Why it ends", widget=forms.Textarea(attrs={"rows": 3}))
 
+    def __init__(self, *args, **kwargs):
+        # Its own ids: the vary form on the same page has a version and a reason too.
+        kwargs.setdefault("auto_id", "id_end_%s")
+        super().__init__(*args, **kwargs)
+
 
 class BudgetLineForm(PortalForm):
     financial_year = FinancialYearField(label="Financial year")

@@ -15,7 +15,6 @@ configured (``GIVING360_PREFIX``) the clearly marked placeholder ``360G-UNREGIST
 package says so.
 """
 
-import csv
 import datetime
 import io
 import json
@@ -24,10 +23,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from contracts.models import Contract, Organisation, Strand
 from contracts.selectors_360giving import grant_allocations, pooled_contributions_by_funder
+from core.exports import csv_writer
 from core.periods import format_financial_year
 
 SCHEMA_VERSION = "1.4"
@@ -103,6 +104,12 @@ def _subcontract_for(allocation):
     return None
 
 
+def data_source() -> str:
+    """Where the data comes from: the open-data page's absolute address (``PORTAL_BASE_URL``), written into
+    every grant's ``dataSource``."""
+    return settings.PORTAL_BASE_URL.rstrip("/") + reverse("opendata:giving360")
+
+
 def _grant(allocation, funders: list[dict], funder_warnings: list[str]) -> dict:
     organisation = allocation.organisation
     contract = allocation.contract
@@ -162,12 +169,14 @@ def _grant(allocation, funders: list[dict], funder_warnings: list[str]) -> dict:
                     warnings=warnings,
                 ),
                 "addressRegion": organisation.county.name,
+                **({"postalCode": organisation.postcode} if organisation.postcode else {}),
             }
         ],
         "fundingOrganization": funders,
         "beneficiaryLocation": places,
         "locationScope": LOCATION_SCOPE_LOCAL_AUTHORITY,
         "grantProgramme": [{"code": contract.reference, "title": contract.title}],
+        "dataSource": data_source(),
     }
     if allocation.last_modified:
         grant["dateModified"] = allocation.last_modified.isoformat()
@@ -325,7 +334,11 @@ _FLAT_LISTS = [
         "plannedDates",
         [("Start Date", "startDate"), ("End Date", "endDate"), ("Duration (months)", "duration")],
     ),
-    ("Recipient Org", "recipientOrganization", [("Identifier", "id"), ("Name", "name"), ("County", "addressRegion")]),
+    (
+        "Recipient Org",
+        "recipientOrganization",
+        [("Identifier", "id"), ("Name", "name"), ("County", "addressRegion"), ("Postal Code", "postalCode")],
+    ),
     (
         "Beneficiary Location",
         "beneficiaryLocation",
@@ -339,20 +352,18 @@ _FLAT_LISTS = [
     ("Funding Org", "fundingOrganization", [("Identifier", "id"), ("Name", "name")]),
     ("Grant Programme", "grantProgramme", [("Code", "code"), ("Title", "title")]),
 ]
-_FLAT_TAIL = [("Location Scope", "locationScope"), ("Last modified", "dateModified")]
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FLAT_TAIL = [("Location Scope", "locationScope"), ("Last modified", "dateModified"), ("Data Source", "dataSource")]
 
 
-def _cell(value) -> str:
+def _cell(value):
+    """A grant's value for the flat CSV: pounds and pence as a number; text made formula-safe by the writer."""
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    text = str(value)
-    # A spreadsheet would run a cell starting like a formula: make it inert.
-    if isinstance(value, str) and text.startswith(_FORMULA_STARTS):
-        return "'" + text
-    return text
+        return value.quantize(Decimal("0.01"))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return str(value)
 
 
 def package_csv(package: Package) -> str:
@@ -376,7 +387,7 @@ def package_csv(package: Package) -> str:
     columns.append(("Data Warnings", lambda g: " | ".join(g.get("dataWarnings", []))))
 
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow([title for title, _ in columns])
     for grant in grants:
         writer.writerow([_cell(read(grant)) for _, read in columns])

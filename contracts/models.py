@@ -1,6 +1,8 @@
+import re
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
@@ -56,6 +58,21 @@ class Funder(models.Model):
         return self.name
 
 
+#: A UK postcode (outward and inward code; GIR 0AA too), spaced or not, any case: "LE16 7AW", "le167aw".
+UK_POSTCODE = re.compile(r"^(GIR ?0AA|[A-Z]{1,2}[0-9][0-9A-Z]? ?[0-9][A-Z]{2})$", re.IGNORECASE)
+
+
+def normalise_postcode(value: str) -> str:
+    """A postcode as Royal Mail writes it: capitals, one space before the inward code ("LE16 7AW")."""
+    compact = "".join((value or "").split()).upper()
+    return f"{compact[:-3]} {compact[-3:]}" if compact else ""
+
+
+def validate_uk_postcode(value: str) -> None:
+    if value and not UK_POSTCODE.match("".join(value.split())):
+        raise ValidationError(f"“{value}” is not a UK postcode: write it like LE16 7AW.", code="postcode")
+
+
 class Organisation(models.Model):
     """A provider of infrastructure services: the CIO, a community hub or a local resource centre."""
 
@@ -82,6 +99,12 @@ class Organisation(models.Model):
         blank=True,
         help_text="org-id.guide style, e.g. GB-CHC-1234567",
     )
+    postcode = models.CharField(
+        max_length=8,
+        blank=True,
+        validators=[validate_uk_postcode],
+        help_text="The organisation's UK postcode, e.g. LE16 7AW (published in the 360Giving data when given).",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -95,6 +118,11 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        if self.postcode and UK_POSTCODE.match("".join(self.postcode.split())):
+            self.postcode = normalise_postcode(self.postcode)
 
 
 class Outcome(models.Model):
@@ -377,6 +405,10 @@ class SubContractVariation(models.Model):
     reason = models.TextField()
     varied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+    #: The budget scenario whose adoption made this change (its value for the year), if one did.
+    scenario = models.ForeignKey(
+        "BudgetScenario", on_delete=models.PROTECT, null=True, blank=True, related_name="variations"
+    )
 
     class Meta:
         ordering = ["subcontract", "-recorded_at", "-id"]
@@ -493,3 +525,89 @@ class ScenarioAdoption(models.Model):
 
     def __str__(self):
         return f"{self.scenario} adopted {self.adopted_at:%Y-%m-%d}"
+
+
+class FundingPrinciple(models.Model):
+    """A funding commitment a source states for a kind of provider (the review's Appendix One: LCC core funding
+    of £70,000 p.a. per Voluntary Action and £10,000 p.a. per independent Volunteer Centre), to set beside what
+    was actually allocated; the two are compared, never merged."""
+
+    code = models.SlugField(max_length=60, unique=True)
+    organisation_kind = models.CharField(max_length=3, choices=Organisation.Kind.choices)
+    amount_per_year = models.DecimalField(**MONEY)
+    wording = models.TextField()
+    source = models.CharField(max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation_kind", "code"]
+
+    def __str__(self):
+        return f"{self.get_organisation_kind_display()}: £{self.amount_per_year:,.2f} a year ({self.source})"
+
+
+class PlanFigure(models.Model):
+    """A figure from an earlier plan, kept as a historical arrangement to compare the contract's years with (the
+    2007 draft strategic and delivery plan, 2008-2014: about £1.1m sustainable funding, the District Councils'
+    share, about £82k per district under hub and spoke, its on-cost percentages). Never a contract year."""
+
+    class Unit(models.TextChoices):
+        MONEY = "money", "Money (£)"
+        PERCENTAGE = "percentage", "Percentage"
+
+    class ComparesWith(models.TextChoices):
+        NOTHING = "", "Nothing (stated for the record)"
+        POOLED_TOTAL = "pooled_total", "The year's pooled money"
+        DISTRICT_COUNCILS = "district_councils", "The District Councils' contributions"
+        PER_DISTRICT_LOCAL = "per_district_local", "The money to each district's hubs and LRCs"
+
+    plan = models.CharField(max_length=200)
+    code = models.SlugField(max_length=60, unique=True)
+    label = models.CharField(max_length=200)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    unit = models.CharField(max_length=10, choices=Unit.choices)
+    is_approximate = models.BooleanField(default=True, help_text="The plan says 'about' or 'around'.")
+    compares_with = models.CharField(max_length=20, choices=ComparesWith.choices, blank=True)
+    source = models.CharField(max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "code"]
+
+    def __str__(self):
+        return f"{self.plan}: {self.label}"
+
+
+class PlanOutcome(models.Model):
+    """One of an earlier plan's outcomes (the 2007 plan has three), with the objectives that serve it."""
+
+    plan = models.CharField(max_length=200)
+    number = models.PositiveSmallIntegerField()
+    wording = models.TextField()
+    source = models.CharField(max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="one_plan_outcome_per_number")]
+
+    def __str__(self):
+        return f"{self.plan}, outcome {self.number}"
+
+
+class PlanObjective(models.Model):
+    """An objective of an earlier plan's outcome, recorded against the strand of the 2011 framework it serves
+    (empty where it serves none: the plan's own management of the infrastructure)."""
+
+    outcome = models.ForeignKey(PlanOutcome, on_delete=models.CASCADE, related_name="objectives")
+    number = models.CharField(max_length=10, help_text="As the plan numbers it, e.g. 1.2.")
+    wording = models.TextField()
+    strand = models.CharField(max_length=20, choices=Strand.choices, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["outcome", "id"]
+        constraints = [models.UniqueConstraint(fields=["outcome", "number"], name="one_plan_objective_per_number")]
+
+    def __str__(self):
+        return f"{self.number} {self.wording[:60]}"

@@ -1,7 +1,8 @@
 """Who may see and change contracts and money: one policy per model family (see core.policies).
 
 LCC manages; funders and the CIO read every figure; a hub or LRC reads only its own sub-contract and its own
-allocations; the peer review member sees no contract money.
+allocations; the peer review member reads only the contract and sub-contract a dispute concerns (so the Peer
+Review Body sees what it adjudicates), and no other contract money.
 """
 
 from django.db.models import Q
@@ -37,11 +38,14 @@ def _lcc_only(user):
     return EVERY if role_of(user) == Role.LCC_OFFICER else None
 
 
-class ContractPolicy(Policy):
-    """The CIO contract itself: its term, extension and pooled money."""
+def _disputed(model):
+    """For the peer review member: the objects a dispute concerns (read through the reverse relation, as
+    disputes sit above this app)."""
+    return Q(pk__in=model.objects.filter(disputes__isnull=False))
 
-    model = Contract
-    permissions = {"portal.view_contracts": "view", "portal.manage_contracts": "manage"}
+
+class ContractMoneyPolicy(Policy):
+    """What every contract-money family shares: the contract readers read it, LCC manages it."""
 
     def rule_view(self, user):
         return _readers_all_providers_own(user, None)
@@ -50,21 +54,38 @@ class ContractPolicy(Policy):
         return _lcc_only(user)
 
 
-class ContributionPolicy(ContractPolicy):
+class ContractPolicy(ContractMoneyPolicy):
+    """The CIO contract itself: its term, extension and pooled money."""
+
+    model = Contract
+    permissions = {
+        "portal.view_contracts": "view",
+        "portal.manage_contracts": "manage",
+        "contracts.read_contract": "read",
+    }
+
+    def rule_read(self, user):
+        """Open one contract's page: the contract readers any; the peer member one a dispute concerns."""
+        if role_of(user) == Role.PEER_REVIEWER:
+            return _disputed(Contract)
+        return self.rule_view(user)
+
+
+class ContributionPolicy(ContractMoneyPolicy):
     """The funders' contributions to the pool."""
 
     model = Contribution
     permissions = {}
 
 
-class BudgetLinePolicy(ContractPolicy):
+class BudgetLinePolicy(ContractMoneyPolicy):
     """The CIO's own budget lines (front-line district staff, central costs)."""
 
     model = BudgetLine
     permissions = {}
 
 
-class ScenarioPolicy(ContractPolicy):
+class ScenarioPolicy(ContractMoneyPolicy):
     """Budget scenarios: read by the contract readers, saved and adopted by LCC."""
 
     model = BudgetScenario
@@ -79,10 +100,17 @@ class SubContractPolicy(Policy):
         "contracts.view_subcontract": "view",
         "contracts.has_own_subcontract": "own",
         "contracts.manage_subcontract": "manage",
+        "contracts.read_subcontract": "read",
     }
 
     def rule_view(self, user):
         return _readers_all_providers_own(user, "provider_id")
+
+    def rule_read(self, user):
+        """Open one sub-contract's page: who may view it; the peer member one a dispute concerns."""
+        if role_of(user) == Role.PEER_REVIEWER:
+            return _disputed(SubContract)
+        return self.rule_view(user)
 
     def rule_own(self, user):
         return Q(provider_id=user.organisation_id) if role_of(user) == Role.PROVIDER_STAFF else None

@@ -16,12 +16,22 @@ and each line is then added to its organisation's result.
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 from math import lcm
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, Sum
 
-from contracts.models import Allocation, BudgetLine, BudgetScenario, Contract, Organisation, SubContract
+from contracts.models import (
+    Allocation,
+    BudgetLine,
+    BudgetScenario,
+    Contract,
+    ContractYear,
+    Contribution,
+    Organisation,
+    SubContract,
+)
 from core.periods import format_financial_year
 from districts.models import District
 
@@ -65,6 +75,86 @@ def split_to_the_penny(pence: int, weights: Sequence[tuple[Hashable, int]]) -> d
     for _remainder, _position, key in sorted(remainders)[:left_over]:
         shares[key] += 1
     return shares
+
+
+@dataclass(frozen=True)
+class ChangeBase:
+    """One of the three figures a year's change in money can be measured against: the year before's stated
+    total, its listed contributions, or its allocations. The sources disagree on which (the review's "14%
+    decrease" in 2.10 is against the stated total), so every change names its base."""
+
+    key: str
+    label: str
+    financial_year: int
+    amount: Decimal
+    is_estimate: bool = False
+
+    KEYS = ("stated", "contributions", "allocations")
+
+    @property
+    def year_label(self) -> str:
+        return format_financial_year(self.financial_year)
+
+    def change(self, total: Decimal) -> Decimal:
+        return total - self.amount
+
+    def change_pct(self, total: Decimal) -> Decimal | None:
+        return percentage(total - self.amount, self.amount)
+
+
+BASE_LABELS = {
+    "stated": "the stated total",
+    "contributions": "the listed contributions",
+    "allocations": "the allocations",
+}
+
+
+def bases_by_year(contract: Contract, financial_years) -> dict[int, list[ChangeBase]]:
+    """For each of ``financial_years``, the three bases for a change to it: the year before's stated total,
+    contributions and allocations, summed over every contract of the contract's county that year (so a year paid
+    under several contracts counts them all). A base the data does not hold (no stated total, nothing listed) is
+    left out. Three queries, however many years."""
+    before = [year - 1 for year in financial_years]
+    contracts = Contract.objects.filter(county_id=contract.county_id)
+
+    def per_year(queryset, amount_field, **counted):
+        rows = queryset.filter(contract__in=contracts, financial_year__in=before)
+        return {
+            row["financial_year"]: row
+            for row in rows.values("financial_year").annotate(total=Sum(amount_field), **counted)
+        }
+
+    found = {
+        "stated": per_year(
+            ContractYear.objects.filter(stated_total__isnull=False),
+            "stated_total",
+            estimates=Count("id", filter=Q(is_estimate=True)),
+        ),
+        "contributions": per_year(Contribution.objects.all(), "amount"),
+        "allocations": per_year(Allocation.objects.all(), "amount"),
+    }
+    result = {}
+    for year in financial_years:
+        bases = []
+        for key in ChangeBase.KEYS:
+            row = found[key].get(year - 1)
+            if row and row["total"]:
+                bases.append(
+                    ChangeBase(
+                        key=key,
+                        label=BASE_LABELS[key],
+                        financial_year=year - 1,
+                        amount=row["total"].quantize(PENNY),
+                        is_estimate=bool(row.get("estimates")),
+                    )
+                )
+        result[year] = bases
+    return result
+
+
+def change_bases(contract: Contract, financial_year: int) -> list[ChangeBase]:
+    """The bases for a change to ``financial_year`` (see ``bases_by_year``)."""
+    return bases_by_year(contract, [financial_year])[financial_year]
 
 
 @dataclass
@@ -126,6 +216,29 @@ class ScenarioFigures:
     lines: list[ScenarioLine]
     frontline_budget: Decimal | None = None
     districts: list[DistrictMoney] = field(default_factory=list)
+    contract: Contract | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def bases(self) -> list[ChangeBase]:
+        """The year before's figures to measure the change in the total against (read when first asked for)."""
+        return [] if self.contract is None else change_bases(self.contract, self.financial_year)
+
+    @property
+    def change_pct_by_base(self) -> dict[str, Decimal]:
+        """The change from the year before in the total, as a % of each base the data holds (see ChangeBase)."""
+        return {base.key: base.change_pct(self.total) for base in self.bases}
+
+    @property
+    def changes_by_base(self) -> list[tuple[ChangeBase, Decimal, Decimal | None]]:
+        """Each base with the change in money and in % of it, for the pages."""
+        return [(base, base.change(self.total), base.change_pct(self.total)) for base in self.bases]
+
+    def chosen_base(self, key: str | None) -> str | None:
+        """The base a user asked for (``?base=``), else the stated total, else the first the data holds."""
+        keys = [base.key for base in self.bases]
+        if key in keys:
+            return key
+        return "stated" if "stated" in keys else (keys[0] if keys else None)
 
     @property
     def year_label(self) -> str:
@@ -177,21 +290,23 @@ class ScenarioFigures:
             ],
             "hubs_and_lrcs_share_pct": _text(self.hubs_and_lrcs_share_pct),
             "cio_frontline_share_pct": _text(self.cio_frontline_share_pct),
+            "change_pct_by_base": {key: f"{pct}" for key, pct in self.change_pct_by_base.items()},
         }
 
     CSV_HEADER = ("code", "name", "kind", "last_year", "transition", "amount", "change", "share_of_hubs_and_lrcs_pct")
 
     def csv_rows(self) -> Iterable[tuple]:
         for line in self.lines:
+            # Money as Decimal (written as it prints, and never taken for a formula); names as text.
             yield (
                 line.code,
                 line.organisation.name,
                 line.organisation.kind,
-                f"{line.last_year}",
-                f"{line.transition}",
-                f"{line.amount}",
-                f"{line.change}",
-                _text(line.share_of_local_pct) or "",
+                line.last_year,
+                line.transition,
+                line.amount,
+                line.change,
+                line.share_of_local_pct,
             )
 
 
@@ -236,6 +351,7 @@ def figures_for(contract: Contract, financial_year: int, total: Decimal, rule: s
         rule=rule,
         lines=lines,
         frontline_budget=frontline_budget(contract, financial_year),
+        contract=contract,
     )
     local_total = figures.local_total
     for line in lines:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from contracts.models import (
     Allocation,
@@ -12,13 +12,17 @@ from contracts.models import (
     Contract,
     ContractYear,
     Contribution,
+    Funder,
+    FundingPrinciple,
     Organisation,
+    PlanFigure,
+    PlanOutcome,
     ScenarioAdoption,
     SubContract,
     SubContractVariation,
 )
 from contracts.policies import allocations, subcontracts
-from contracts.scenarios import percentage
+from contracts.scenarios import ChangeBase, bases_by_year, percentage
 from core.periods import format_financial_year
 from districts.models import District
 
@@ -39,6 +43,8 @@ class ReconciliationRow:
     stated_total: Decimal | None
     is_estimate: bool
     allocated: Decimal
+    #: Whether anything is allocated for the year yet (an allocation of £0.00 counts: it was decided).
+    has_allocations: bool = True
 
     @property
     def year_label(self) -> str:
@@ -60,6 +66,20 @@ class ReconciliationRow:
     def reconciles(self) -> bool:
         variances = [self.allocated_minus_contributions, self.contributions_minus_stated, self.allocated_minus_stated]
         return all(not v for v in variances if v is not None)
+
+    @property
+    def no_figures(self) -> bool:
+        return not self.contributions and not self.has_allocations and self.stated_total is None
+
+    @property
+    def verdict(self) -> str:
+        """Whether the year's figures reconcile, in words: a year with nothing allocated yet (2011/12 before
+        its scenario is adopted) is "not yet allocated", not a failure to reconcile."""
+        if self.no_figures:
+            return "No figures recorded"
+        if not self.has_allocations:
+            return "Not yet allocated"
+        return "Yes" if self.reconciles else "No: the figures do not reconcile"
 
 
 def contract_reconciliation(contract: Contract) -> list[ReconciliationRow]:
@@ -90,9 +110,193 @@ def contract_reconciliation(contract: Contract) -> list[ReconciliationRow]:
             stated_total=stated.get(year, (None, False))[0],
             is_estimate=stated.get(year, (None, False))[1],
             allocated=allocated.get(year, ZERO),
+            has_allocations=year in allocated,
         )
         for year in years
     ]
+
+
+@dataclass
+class StatedTotalChange:
+    """A year's stated total (e.g. the 2011/12 estimate) against the year before, by each base."""
+
+    financial_year: int
+    stated_total: Decimal
+    is_estimate: bool
+    source: str
+    changes: list[tuple[ChangeBase, Decimal, Decimal | None]]
+
+    @property
+    def year_label(self) -> str:
+        return format_financial_year(self.financial_year)
+
+
+def stated_total_changes(contract: Contract) -> list[StatedTotalChange]:
+    """For each year of the contract with a stated total, its change from the year before against the year
+    before's stated total, contributions and allocations (the bases the data holds), side by side."""
+    rows = []
+    years = list(ContractYear.objects.filter(contract=contract, stated_total__isnull=False).order_by("financial_year"))
+    by_year = bases_by_year(contract, [year.financial_year for year in years])
+    for year in years:
+        bases = by_year[year.financial_year]
+        if not bases:
+            continue
+        rows.append(
+            StatedTotalChange(
+                financial_year=year.financial_year,
+                stated_total=year.stated_total,
+                is_estimate=year.is_estimate,
+                source=year.source,
+                changes=[(base, base.change(year.stated_total), base.change_pct(year.stated_total)) for base in bases],
+            )
+        )
+    return rows
+
+
+@dataclass
+class PrincipleAgainstPaid:
+    """A funding principle a source states (e.g. £70,000 a year per Voluntary Action) beside what was allocated
+    to each organisation of that kind in a year: the lowest and highest allocation, and how many."""
+
+    principle: FundingPrinciple
+    financial_year: int
+    organisations: int
+    lowest: Decimal
+    highest: Decimal
+
+    @property
+    def year_label(self) -> str:
+        return format_financial_year(self.financial_year)
+
+    @property
+    def paid_each(self) -> Decimal | None:
+        """The one amount each was paid, when they were all paid the same."""
+        return self.lowest if self.lowest == self.highest else None
+
+    @property
+    def short_of_principle(self) -> Decimal:
+        """How far the highest allocation falls short of the principle (0 when it meets it)."""
+        return max(self.principle.amount_per_year - self.highest, ZERO)
+
+
+def funding_principles_against_allocations(contract: Contract) -> list[PrincipleAgainstPaid]:
+    """Every funding principle beside the year's allocations to organisations of its kind under the contract's
+    county's contracts (one query for the allocations)."""
+    principles = list(FundingPrinciple.objects.all())
+    if not principles:
+        return []
+    paid = (
+        Allocation.objects.filter(contract__county_id=contract.county_id)
+        .values("financial_year", "organisation__kind")
+        .annotate(n=Count("organisation", distinct=True), lowest=Min("amount"), highest=Max("amount"))
+        .order_by("financial_year")
+    )
+    rows = []
+    for row in paid:
+        for principle in principles:
+            if principle.organisation_kind == row["organisation__kind"]:
+                rows.append(
+                    PrincipleAgainstPaid(
+                        principle=principle,
+                        financial_year=row["financial_year"],
+                        organisations=row["n"],
+                        lowest=row["lowest"],
+                        highest=row["highest"],
+                    )
+                )
+    return rows
+
+
+@dataclass
+class BaselineCell:
+    """One contract year's figure to set beside a plan figure: one amount, or the lowest and highest of several
+    (e.g. what each district's hubs and LRCs got)."""
+
+    financial_year: int
+    what: str
+    lowest: Decimal | None
+    highest: Decimal | None
+    plan_amount: Decimal
+
+    @property
+    def year_label(self) -> str:
+        return format_financial_year(self.financial_year)
+
+    @property
+    def single(self) -> Decimal | None:
+        return self.lowest if self.lowest == self.highest else None
+
+    @property
+    def difference(self) -> Decimal | None:
+        """The year's figure minus the plan's, when the year has one figure."""
+        return None if self.single is None else self.single - self.plan_amount
+
+    @property
+    def difference_pct(self) -> Decimal | None:
+        return None if self.difference is None else percentage(self.difference, self.plan_amount)
+
+
+@dataclass
+class BaselineRow:
+    figure: PlanFigure
+    cells: list[BaselineCell]
+
+
+def plan_baseline(contract: Contract) -> list[BaselineRow]:
+    """Each figure of the earlier plan beside the contract's years (those with money recorded): the pooled
+    money as stated (else as contributed), the District Councils' contributions, and the lowest and highest sum
+    a district's hubs and LRCs were allocated. Summed over the county's contracts, as the bases are."""
+    contracts = Contract.objects.filter(county_id=contract.county_id)
+    rows = {row.financial_year: row for row in contract_reconciliation(contract) if row.contributions or row.allocated
+            or row.stated_total is not None}  # fmt: skip
+    councils = dict(
+        Contribution.objects.filter(contract__in=contracts, funder__kind=Funder.Kind.DISTRICT_COUNCIL)
+        .values("financial_year")
+        .annotate(total=Sum("amount"))
+        .values_list("financial_year", "total")
+    )
+    per_district: dict[int, list[Decimal]] = {}
+    for year, total in (
+        Allocation.objects.filter(
+            contract__in=contracts,
+            organisation__kind__in=[Organisation.Kind.HUB, Organisation.Kind.LRC],
+            organisation__district__isnull=False,
+        )
+        .values("financial_year", "organisation__district")
+        .annotate(total=Sum("amount"))
+        .values_list("financial_year", "total")
+    ):
+        per_district.setdefault(year, []).append(total)
+    result = []
+    for figure in PlanFigure.objects.exclude(compares_with=""):
+        cells = []
+        for year, row in sorted(rows.items()):
+            if figure.compares_with == PlanFigure.ComparesWith.POOLED_TOTAL:
+                stated = row.stated_total is not None
+                amount = row.stated_total if stated else row.contributions
+                what = (
+                    ("stated total, an estimate" if row.is_estimate else "stated total") if stated else "contributions"
+                )
+                cells.append(BaselineCell(year, what, amount, amount, figure.amount))
+            elif figure.compares_with == PlanFigure.ComparesWith.DISTRICT_COUNCILS and year in councils:
+                cells.append(BaselineCell(year, "District Councils' contributions", councils[year], councils[year],
+                                          figure.amount))  # fmt: skip
+            elif figure.compares_with == PlanFigure.ComparesWith.PER_DISTRICT_LOCAL and year in per_district:
+                sums = per_district[year]
+                cells.append(BaselineCell(year, "to each district's hubs and LRCs", min(sums), max(sums),
+                                          figure.amount))  # fmt: skip
+        result.append(BaselineRow(figure=figure, cells=cells))
+    return result
+
+
+def plan_figures_for_the_record():
+    """The plan figures that compare with nothing in the contract (e.g. its on-cost percentages)."""
+    return PlanFigure.objects.filter(compares_with="")
+
+
+def plan_outcomes():
+    """The earlier plan's outcomes with their objectives (each against a 2011 strand)."""
+    return PlanOutcome.objects.prefetch_related("objectives")
 
 
 def contract_contributions(contract: Contract) -> QuerySet[Contribution]:
@@ -111,12 +315,12 @@ def contract_allocations(contract: Contract, user) -> QuerySet[Allocation]:
     )
 
 
-def subcontract_list(user, contract: Contract | None = None) -> QuerySet[SubContract]:
-    """The sub-contracts this user may see, with provider and districts."""
+def subcontract_list(user, contract: Contract | None = None, action: str = "view") -> QuerySet[SubContract]:
+    """The sub-contracts this user may see (or do ``action`` to), with provider and districts."""
     qs = SubContract.objects.select_related("provider__district", "contract").prefetch_related("districts")
     if contract is not None:
         qs = qs.filter(contract=contract)
-    return subcontracts.instances_for(user, "view", qs).order_by("provider__kind", "provider__code")
+    return subcontracts.instances_for(user, action, qs).order_by("provider__kind", "provider__code")
 
 
 def subcontract_allocations(subcontract: SubContract) -> QuerySet[Allocation]:
@@ -126,7 +330,7 @@ def subcontract_allocations(subcontract: SubContract) -> QuerySet[Allocation]:
 
 def subcontract_variations(subcontract: SubContract) -> QuerySet[SubContractVariation]:
     """Every recorded variation, newest first, with who made it."""
-    return subcontract.variations.select_related("varied_by")
+    return subcontract.variations.select_related("varied_by", "scenario")
 
 
 def budget_lines(contract: Contract, financial_year: int | None = None) -> QuerySet[BudgetLine]:

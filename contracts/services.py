@@ -100,6 +100,17 @@ def _set_allocation(*, contract, organisation, financial_year, amount: Decimal, 
     return before
 
 
+def _value_in_force(*, contract, organisation, financial_year) -> Decimal | None:
+    """The organisation's value in force for a year under the contract: that year's allocation, else the
+    latest earlier year's (a year not yet allocated carries on the last value set), else None."""
+    allocation = (
+        Allocation.objects.filter(contract=contract, organisation=organisation, financial_year__lte=financial_year)
+        .order_by("-financial_year")
+        .first()
+    )
+    return allocation.amount if allocation else None
+
+
 @transaction.atomic
 def subcontract_create(
     *,
@@ -213,7 +224,7 @@ def subcontract_vary(
         record(kind=Kind.TERM, before=before, after=current.term_label)
     if strands is not None:
         strands = _check_strands(strands)
-        if strands != current.strands:
+        if set(strands) != set(current.strands):  # a set: the order they are listed in is no change
             before = _strands_text(current.strands)
             current.strands = strands
             record(kind=Kind.STRANDS, before=before, after=_strands_text(strands))
@@ -230,6 +241,9 @@ def subcontract_vary(
             raise ValidationError(
                 {"financial_year": f"{format_financial_year(financial_year)} is outside the term {current.term_label}."}
             )
+        in_force = _value_in_force(
+            contract=current.contract, organisation=current.provider, financial_year=financial_year
+        )
         before = _set_allocation(
             contract=current.contract,
             organisation=current.provider,
@@ -239,7 +253,7 @@ def subcontract_vary(
             reason=f"Sub-contract varied: {reason}",
         )
         if before != amount:
-            record(kind=Kind.VALUE, financial_year=financial_year, amount_before=before, amount_after=amount)
+            record(kind=Kind.VALUE, financial_year=financial_year, amount_before=in_force, amount_after=amount)
     if not variations:
         raise ValidationError("Nothing was changed: enter a new value, term, strands or districts.", code="no_change")
     save_new_version(current, user=user, reason=f"Varied: {reason}")
@@ -360,6 +374,37 @@ def scenario_create(
     return scenario
 
 
+def _subcontracts_adoption_varies(scenario: BudgetScenario) -> dict[int, SubContract]:
+    """The live sub-contracts under the scenario's contract covering its year, locked, by provider."""
+    subcontracts = SubContract.objects.select_for_update().filter(
+        SubContract.live_in(scenario.financial_year), contract=scenario.contract
+    )
+    return {subcontract.provider_id: subcontract for subcontract in subcontracts}
+
+
+def _record_adoption_variations(
+    scenario: BudgetScenario, subcontracts: dict[int, SubContract], changes: dict[int, list], *, user, reason: str
+) -> None:
+    """A sub-contract whose value the adoption changed records it as a variation (who, when, from the value
+    then in force, to the new one, which scenario), so its page tells one story: its value for the year is
+    its last variation's."""
+    for provider_id, values in changes.items():
+        subcontract = subcontracts[provider_id]
+        for before, after in values:
+            SubContractVariation.objects.create(
+                subcontract=subcontract,
+                kind=SubContractVariation.Kind.VALUE,
+                varied_on=timezone.localdate(),
+                financial_year=scenario.financial_year,
+                amount_before=before,
+                amount_after=after,
+                reason=f"Budget scenario “{scenario.name}” adopted: {reason}",
+                varied_by=user,
+                scenario=scenario,
+            )
+        save_new_version(subcontract, user=user, reason=f"Varied by adopting scenario {scenario.pk}: {reason}")
+
+
 @transaction.atomic
 def scenario_adopt(*, scenario: BudgetScenario, user, reason: str) -> ScenarioAdoption:
     """Make a saved scenario its year's allocations. Recorded; only a later adoption replaces it."""
@@ -382,21 +427,30 @@ def scenario_adopt(*, scenario: BudgetScenario, user, reason: str) -> ScenarioAd
         previous.adopted = False
         save_with_history(previous, user=user, reason=f"Replaced by scenario {scenario.pk}")
     history_reason = f"Scenario {scenario.pk} adopted: {reason}"
+    year = scenario.financial_year
+    subcontracts = _subcontracts_adoption_varies(scenario)
+    varied: dict[int, list] = {}
     kept = set()
     for result in scenario.results.select_related("organisation"):
-        _set_allocation(
+        in_force = _value_in_force(contract=scenario.contract, organisation=result.organisation, financial_year=year)
+        before = _set_allocation(
             contract=scenario.contract,
             organisation=result.organisation,
-            financial_year=scenario.financial_year,
+            financial_year=year,
             amount=result.amount,
             user=user,
             reason=history_reason,
         )
+        if result.organisation_id in subcontracts and before != result.amount:
+            varied.setdefault(result.organisation_id, []).append((in_force, result.amount))
         kept.add(result.organisation_id)
-    for stale in Allocation.objects.filter(contract=scenario.contract, financial_year=scenario.financial_year).exclude(
+    for stale in Allocation.objects.filter(contract=scenario.contract, financial_year=year).exclude(
         organisation_id__in=kept
     ):
+        if stale.organisation_id in subcontracts:
+            varied.setdefault(stale.organisation_id, []).append((stale.amount, None))
         delete_with_history(stale, user=user, reason=history_reason)
+    _record_adoption_variations(scenario, subcontracts, varied, user=user, reason=reason)
     scenario.adopted = True
     save_with_history(scenario, user=user, reason=f"Adopted: {reason}")
     return ScenarioAdoption.objects.create(

@@ -67,7 +67,7 @@ class ScenarioTable(PortalTable):
         empty_text = "No scenario has been saved yet."
 
     def render_rule(self, record):
-        return record.rule
+        return record.get_rule_display()
 
     def render_created_by(self, value):
         return value.get_full_name() or value.username

@@ -7,6 +7,7 @@ app_name = "contracts"
 urlpatterns = [
     path("", views.ContractListView.as_view(), name="list"),
     path("<int:pk>/", views.ContractDetailView.as_view(), name="detail"),
+    path("<int:pk>/plan-2007/", views.PlanBaselineView.as_view(), name="plan_baseline"),
     path("<int:pk>/extend/", views.ContractExtendView.as_view(), name="extend"),
     path("<int:pk>/subcontracts/new/", views.SubContractCreateView.as_view(), name="subcontract_create"),
     path("<int:pk>/budget-lines/", views.BudgetLineListView.as_view(), name="budget_lines"),

@@ -2,7 +2,6 @@
 services; every change is a POST with CSRF, and a refused or invalid change saves nothing."""
 
 import contextlib
-import csv
 import io
 import json
 
@@ -31,8 +30,9 @@ from contracts.models import BudgetLine, BudgetScenario, Contract
 from contracts.policies import subcontracts
 from contracts.scenarios import ScenarioFigures, allocation_figures, scenario_figures, scenario_organisations
 from contracts.tables import AllocationTable, ContributionTable, ScenarioTable
+from core.exports import csv_writer
 from core.periods import format_financial_year, parse_financial_year
-from core.views import PortalPermissionMixin, ServiceActionMixin, ServiceFormMixin
+from core.views import Confirmation, PortalPermissionMixin, ServiceActionMixin, ServiceFormMixin
 from core.workflow import transitions_for
 
 # --- the contract -----------------------------------------------------------------------------------------
@@ -47,7 +47,8 @@ class ContractListView(PortalPermissionMixin, TemplateView):
 
 
 class ContractDetailView(PortalPermissionMixin, DetailView):
-    permission_required = "portal.view_contracts"
+    # Asked of the contract: the readers any, the peer member one a dispute concerns.
+    permission_required = "contracts.read_contract"
     template_name = "contracts/contract_detail.html"
     context_object_name = "contract"
 
@@ -58,8 +59,11 @@ class ContractDetailView(PortalPermissionMixin, DetailView):
         contract = self.object
         user = self.request.user
         context = super().get_context_data(**kwargs)
+        reconciliation = selectors.contract_reconciliation(contract)
         context.update(
-            reconciliation=selectors.contract_reconciliation(contract),
+            reconciliation=reconciliation,
+            stated_changes=selectors.stated_total_changes(contract),
+            principles=selectors.funding_principles_against_allocations(contract),
             contributions=ContributionTable(selectors.contract_contributions(contract)),
             contributions_by_funder=selectors.contributions_by_funder(contract),
             allocations=AllocationTable(selectors.contract_allocations(contract, user)),
@@ -67,11 +71,7 @@ class ContractDetailView(PortalPermissionMixin, DetailView):
             extensions=selectors.contract_extensions(contract),
             history=selectors.contract_history(contract),
             budget_totals=selectors.budget_line_totals(contract),
-            year_figures=[
-                allocation_figures(contract, row.financial_year)
-                for row in selectors.contract_reconciliation(contract)
-                if row.allocated
-            ],
+            year_figures=[allocation_figures(contract, row.financial_year) for row in reconciliation if row.allocated],
             can_manage=user.has_perm("portal.manage_contracts"),
         )
         if context["can_manage"] and not contract.extension_exercised and contract.extension_years:
@@ -79,13 +79,44 @@ class ContractDetailView(PortalPermissionMixin, DetailView):
         return context
 
 
+class PlanBaselineView(ContractDetailView):
+    """The 2007 plan as the baseline: its funding figures beside the contract's years, and its outcomes and
+    objectives against the 2011 framework's strands."""
+
+    template_name = "contracts/plan_baseline.html"
+
+    def get_context_data(self, **kwargs):
+        return DetailView.get_context_data(
+            self,
+            baseline=selectors.plan_baseline(self.object),
+            for_the_record=selectors.plan_figures_for_the_record(),
+            outcomes=selectors.plan_outcomes(),
+            **kwargs,
+        )
+
+
 class ContractExtendView(ServiceActionMixin, ContractDetailView):
     permission_required = "portal.manage_contracts"
     form_context_name = "extend_form"
     success_message = "The extension has been exercised and recorded."
+    irreversible = True
 
     def get_form(self):
         return ContractExtendForm(self.request.POST, contract=self.object)
+
+    def get_confirmation(self, form):
+        contract, years = self.object, form.cleaned_data["years"]
+        return Confirmation(
+            title=f"Exercise the extension of {contract}?",
+            changes=[
+                f"The contract's last year moves from {format_financial_year(contract.end_year)} to "
+                f"{format_financial_year(contract.end_year + years)} ({years} year{'s' if years != 1 else ''}).",
+                "The extension option is used up: it cannot be exercised again.",
+            ],
+            extra=[("Why", form.cleaned_data["reason"])],
+            button="Exercise the extension",
+            cancel_url=contract.get_absolute_url(),
+        )
 
     def perform(self, form):
         return services.contract_extend(
@@ -134,12 +165,14 @@ class SubContractCreateView(ServiceFormMixin, PortalPermissionMixin, DetailView)
 
 
 class SubContractDetailView(PortalPermissionMixin, DetailView):
-    permission_required = "contracts.view_subcontract"
+    # The peer member reads a sub-contract a dispute concerns; its variations are for those who view it.
+    permission_required = "contracts.read_subcontract"
+    scope_action = "read"
     template_name = "contracts/subcontract_detail.html"
     context_object_name = "subcontract"
 
     def get_queryset(self):
-        return selectors.subcontract_list(self.request.user)
+        return selectors.subcontract_list(self.request.user, action=self.scope_action)
 
     def get_context_data(self, **kwargs):
         subcontract = self.object
@@ -149,7 +182,7 @@ class SubContractDetailView(PortalPermissionMixin, DetailView):
             allocations=selectors.subcontract_allocations(subcontract),
             variations=selectors.subcontract_variations(subcontract),
             can_manage=can_manage,
-            can_view_contract=self.request.user.has_perm("portal.view_contracts"),
+            can_view_contract=self.request.user.has_perm("contracts.read_contract", subcontract.contract),
         )
         # Varied and ended while the machine says it may be ended: live, and LCC's to change.
         if "end" in {step.name for step in transitions_for(subcontract, self.request.user)}:
@@ -160,6 +193,7 @@ class SubContractDetailView(PortalPermissionMixin, DetailView):
 
 class SubContractVaryView(ServiceActionMixin, SubContractDetailView):
     permission_required = "portal.manage_contracts"
+    scope_action = "view"
     form_context_name = "vary_form"
     success_message = "The variation has been recorded."
 
@@ -185,11 +219,27 @@ class SubContractVaryView(ServiceActionMixin, SubContractDetailView):
 
 class SubContractEndView(ServiceActionMixin, SubContractDetailView):
     permission_required = "portal.manage_contracts"
+    scope_action = "view"
     form_context_name = "end_form"
     success_message = "The sub-contract has been ended."
+    irreversible = True
 
     def get_form(self):
         return SubContractEndForm(self.request.POST)
+
+    def get_confirmation(self, form):
+        subcontract, ended_on = self.object, form.cleaned_data["ended_on"]
+        return Confirmation(
+            title=f"End the sub-contract with {subcontract.provider.name}?",
+            changes=[
+                f"The sub-contract with {subcontract.provider.name} ends on {ended_on:%-d %B %Y}: its status "
+                "changes from Live to Ended and it stops covering later years.",
+                "Its allocations so far stay, as history. It cannot be varied after it ends.",
+            ],
+            extra=[("Why", form.cleaned_data["reason"])],
+            button="End the sub-contract",
+            cancel_url=subcontract.get_absolute_url(),
+        )
 
     def perform(self, form):
         data = form.cleaned_data
@@ -223,17 +273,18 @@ class BudgetLineListView(ServiceFormMixin, PortalPermissionMixin, DetailView):
     context_object_name = "contract"
     model = Contract
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, line_forms=None, **kwargs):
         contract = self.object
         context = super().get_context_data(**kwargs)
         can_manage = self.request.user.has_perm("portal.manage_contracts")
         lines = list(selectors.budget_lines(contract))
         if can_manage:
             for line in lines:
-                line.update_form = BudgetLineUpdateForm(
+                line.update_form = (line_forms or {}).get(line.pk) or BudgetLineUpdateForm(
                     initial={"version": line.version, "amount": line.amount, "note": line.note},
                     prefix=f"line{line.pk}",
                 )
+            context["line_forms"] = [line.update_form for line in lines]  # their errors head the page
         context.update(lines=lines, totals=selectors.budget_line_totals(contract), can_manage=can_manage)
         if can_manage:
             context.setdefault("form", BudgetLineForm(contract=contract))
@@ -273,6 +324,8 @@ class BudgetLineChangeView(PortalPermissionMixin, DetailView):
             else BudgetLineUpdateForm(request.POST, prefix=prefix)
         )
         if not form.is_valid():
+            if not self.delete:
+                return self.page_again(line, form, status=400)
             messages.error(request, "The budget line was not changed: " + "; ".join(_form_messages(form)))
             return redirect("contracts:budget_lines", pk=line.contract_id)
         try:
@@ -281,11 +334,21 @@ class BudgetLineChangeView(PortalPermissionMixin, DetailView):
             else:
                 services.budget_line_update(line=line, user=request.user, **form.cleaned_data)
         except ValidationError as error:
+            if not self.delete:
+                form.add_service_error(error)
+                return self.page_again(line, form, status=409 if getattr(error, "code", None) == "stale" else 400)
             messages.error(request, " ".join(error.messages))
             response = redirect("contracts:budget_lines", pk=line.contract_id)
             return response
         messages.success(request, "The budget line has been removed." if self.delete else "The budget line is saved.")
         return redirect("contracts:budget_lines", pk=line.contract_id)
+
+    def page_again(self, line, form, *, status):
+        """The budget lines page again, this line's form showing what was typed and its errors."""
+        page = BudgetLineListView()
+        page.setup(self.request, pk=line.contract_id)
+        page.object = line.contract
+        return page.render_to_response(page.get_context_data(line_forms={line.pk: form}), status=status)
 
 
 def _form_messages(form) -> list[str]:
@@ -329,12 +392,16 @@ class ScenarioCreateView(ServiceFormMixin, PortalPermissionMixin, TemplateView):
     def contract(self) -> Contract:
         return _the_contract()
 
-    def scenario_form(self, data=None) -> ScenarioForm:
+    def scenario_form(self, data=None, chosen=None) -> ScenarioForm:
+        """The form for the year posted, else the year chosen above the form (no first submit needed), else
+        the contract's last year: its custom percentages and transition lines list that year's organisations."""
         contract = self.contract
         year = contract.end_year
-        if data and data.get("financial_year"):
-            with contextlib.suppress(ValidationError):
-                year = parse_financial_year(data["financial_year"])
+        for source in (data, chosen):
+            if source and source.get("financial_year"):
+                with contextlib.suppress(ValidationError):
+                    year = parse_financial_year(source["financial_year"])
+                break
         initial = {"financial_year": format_financial_year(year), "rule": BudgetScenario.Rule.EQUAL_CUT}
         stated = contract.stated_total(year)
         if stated is not None:
@@ -344,7 +411,8 @@ class ScenarioCreateView(ServiceFormMixin, PortalPermissionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         kwargs.setdefault("contract", self.contract)
         if "form" not in kwargs:
-            kwargs["form"] = self.scenario_form()
+            kwargs["form"] = self.scenario_form(chosen=self.request.GET)
+        kwargs.setdefault("chosen_year", kwargs["form"]["financial_year"].value() or "")
         return super().get_context_data(**kwargs)
 
     def get_form(self):
@@ -374,7 +442,12 @@ class ScenarioDetailView(PortalPermissionMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["figures"] = scenario_figures(self.object)
+        figures = context["figures"] = scenario_figures(self.object)
+        # Which base the change in the total is measured against is the reader's choice (?base=).
+        context["chosen_base"] = chosen = figures.chosen_base(self.request.GET.get("base"))
+        context["chosen_base_figures"] = next(
+            ((base, change, pct) for base, change, pct in figures.changes_by_base if base.key == chosen), None
+        )
         context["can_manage"] = self.request.user.has_perm("portal.manage_contracts")
         context["history"] = self.object.history.select_related("history_user").order_by("-history_date")
         if context["can_manage"] and not self.object.adopted:
@@ -386,9 +459,27 @@ class ScenarioAdoptView(ServiceActionMixin, ScenarioDetailView):
     permission_required = "portal.manage_contracts"
     form_context_name = "adopt_form"
     success_message = "The scenario has been adopted as the year's allocations."
+    irreversible = True
 
     def get_form(self):
         return ScenarioAdoptForm(self.request.POST)
+
+    def get_confirmation(self, form):
+        scenario = self.object
+        results = scenario.results.select_related("organisation").order_by("organisation__code")
+        return Confirmation(
+            title=f"Adopt “{scenario.name}” as the {scenario.year_label} allocations?",
+            changes=[
+                f"The {scenario.year_label} allocations become this scenario's: "
+                + "; ".join(f"{result.organisation.code} £{result.amount:,.2f}" for result in results)
+                + ".",
+                f"Any scenario adopted before for {scenario.year_label} is no longer the adopted one.",
+            ],
+            extra=[("Why", form.cleaned_data["reason"])],
+            warning="Only adopting another scenario for the year replaces these allocations.",
+            button="Adopt the scenario",
+            cancel_url=scenario.get_absolute_url(),
+        )
 
     def perform(self, form):
         return services.scenario_adopt(scenario=self.object, user=self.request.user, reason=form.cleaned_data["reason"])
@@ -401,7 +492,7 @@ class ScenarioExportView(ScenarioDetailView):
         figures: ScenarioFigures = context["figures"]
         if self.request.GET.get("format") == "csv":
             buffer = io.StringIO()
-            writer = csv.writer(buffer, lineterminator="\n")
+            writer = csv_writer(buffer, lineterminator="\n")
             writer.writerow(ScenarioFigures.CSV_HEADER)
             writer.writerows(figures.csv_rows())
             response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
@@ -428,5 +519,13 @@ class ScenarioCompareView(PortalPermissionMixin, TemplateView):
             by_code_a = {line.code: line for line in figures_a.lines}
             rows = [(code, by_code_a.get(code), by_code_b.get(code)) for code in codes]
             districts = list(zip(figures_a.districts, figures_b.districts, strict=False))
-            context.update(a=a, b=b, figures_a=figures_a, figures_b=figures_b, rows=rows, districts=districts)
+            # The change in each total against each base either year before holds (the years may differ).
+            pcts_a, pcts_b = figures_a.change_pct_by_base, figures_b.change_pct_by_base
+            base_rows = [
+                (base, pcts_a.get(base.key), pcts_b.get(base.key))
+                for base in {base.key: base for base in [*figures_b.bases, *figures_a.bases]}.values()
+            ]
+            context.update(
+                a=a, b=b, figures_a=figures_a, figures_b=figures_b, rows=rows, districts=districts, base_rows=base_rows
+            )
         return context

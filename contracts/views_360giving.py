@@ -3,31 +3,13 @@ downloads (JSON package or flat CSV). Read only; open to those who may read cont
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import Http404, HttpResponse
-from django.urls import path, register_converter
+from django.urls import path
 from django.views import View
 from django.views.generic import TemplateView
 
 from contracts.giving360 import NothingToPublish, build_package, package_csv, package_json
 from contracts.selectors_360giving import grant_years
 from core.periods import format_financial_year
-
-
-class FinancialYearConverter:
-    """A financial year in a URL, written ``2010-11``; the view receives its starting year (2010)."""
-
-    regex = r"\d{4}-\d{2}"
-
-    def to_python(self, value: str) -> int:
-        start, end = value.split("-")
-        if (int(start) + 1) % 100 != int(end):
-            raise ValueError(f"{value} is not a financial year")
-        return int(start)
-
-    def to_url(self, value: int) -> str:
-        return format_financial_year(value).replace("/", "-")
-
-
-register_converter(FinancialYearConverter, "financial_year")
 
 
 class Giving360IndexView(PermissionRequiredMixin, TemplateView):

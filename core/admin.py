@@ -17,7 +17,10 @@ import json
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.services import REASON_LENGTH, STALE_MESSAGE, save_new_version, save_with_history
@@ -127,6 +130,9 @@ class ReasonRequiredAdmin(ReasonRequiredMixin, NoRevertMixin, SimpleHistoryAdmin
 class ReadOnlyMixin:
     """Shown to those who may view it; added, changed or deleted by nobody (superusers included)."""
 
+    # Web addresses typed without a scheme are read as https (Django 6's default, chosen now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -145,17 +151,27 @@ class ReadOnlyHistoryAdmin(ReadOnlyMixin, NoRevertMixin, SimpleHistoryAdmin):
     """A read-only admin for a model with history: its history is shown, never restored."""
 
 
-class ReadOnlyInline:
+class ReadOnlyInline(ReadOnlyMixin):
     """An inline that only shows its rows."""
 
     can_delete = False
     extra = 0
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+class _ChangeListRefusingHugeDates(ChangeList):
+    """Django's change list reads a date hierarchy's ``?<field>__year=`` with ``int()`` and builds a date from
+    it, catching ValueError but not the OverflowError of a year beyond 64 bits: that is a bad lookup too."""
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+def refuse_huge_dates_in_date_hierarchies(site: admin.AdminSite) -> None:
+    """Every registered admin with a date hierarchy (ours or a library's, such as django-axes') answers a
+    hostile year as a bad lookup (the admin's "?e=1" page), never a server error."""
+    for model_admin in site._registry.values():
+        if model_admin.date_hierarchy:
+            model_admin.get_changelist = lambda request, **kwargs: _ChangeListRefusingHugeDates

@@ -16,9 +16,17 @@ class Role(models.TextChoices):
 #: What each role is for, shown on the home page and in the README.
 ROLE_SUMMARIES = {
     Role.LCC_OFFICER: "Manage funders, contracts, sub-contracts, indicators, targets and periods; sign off returns.",
-    Role.FUNDER_REVIEWER: "Read every dashboard, return and contract figure, and export them.",
-    Role.CIO_STAFF: "Submit the CIO's returns; review and accept or send back sub-contractors' returns.",
-    Role.PROVIDER_STAFF: "Draft and submit your organisation's returns; see your history and the dashboards.",
+    Role.FUNDER_REVIEWER: (
+        "Read every dashboard, contract figure and return once submitted (a draft is its provider's own), "
+        "and export them."
+    ),
+    Role.CIO_STAFF: (
+        "Submit the CIO's returns; review and accept or send back sub-contractors' returns once submitted."
+    ),
+    Role.PROVIDER_STAFF: (
+        "Draft and submit your organisation's returns (only your organisation and LCC see a draft); see your "
+        "history and the dashboards."
+    ),
     Role.PEER_REVIEWER: "See disputes and record the Peer Review Body's binding decisions.",
 }
 

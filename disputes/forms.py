@@ -47,3 +47,8 @@ class DisputeDecideForm(PortalForm):
     decision = forms.CharField(
         label="The Peer Review Body's decision (binding)", widget=forms.Textarea(attrs={"rows": 5})
     )
+
+    def __init__(self, *args, **kwargs):
+        # Its own ids: the hearing form on the same page has a hearing date too.
+        kwargs.setdefault("auto_id", "id_decide_%s")
+        super().__init__(*args, **kwargs)

@@ -3,7 +3,8 @@ Views ask disputes.policies (through permission names) and call disputes.service
 
 from django.views.generic import DetailView, TemplateView
 
-from core.views import PortalPermissionMixin, ServiceActionMixin, ServiceFormMixin
+from core.paging import database_integer
+from core.views import Confirmation, PortalPermissionMixin, ServiceActionMixin, ServiceFormMixin
 from disputes import selectors, services
 from disputes.forms import DisputeDecideForm, DisputeHearingForm, DisputeRaiseForm
 from disputes.tables import DisputeTable
@@ -39,8 +40,8 @@ class DisputeCreateView(ServiceFormMixin, PortalPermissionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         if "form" not in kwargs:
             initial = {}
-            refers = self.request.GET.get("refers_to")
-            if refers and refers.isdigit():
+            refers = database_integer(self.request.GET.get("refers_to"))
+            if refers is not None:
                 initial["refers_to"] = selectors.dispute_list(self.request.user).filter(pk=refers).first()
             kwargs["form"] = _raise_form(self.request.user, initial=initial)
         return super().get_context_data(**kwargs)
@@ -77,6 +78,7 @@ class DisputeDetailView(PortalPermissionMixin, DetailView):
             referenced_by=selectors.dispute_list(user).filter(refers_to=self.object),
             can_decide=can_decide,
             can_raise=user.has_perm("disputes.raise_dispute"),
+            **selectors.dispute_subject(user, self.object),
         )
         if can_decide:
             context.setdefault("hearing_form", DisputeHearingForm(initial={"hearing_on": self.object.hearing_on}))
@@ -102,9 +104,24 @@ class DisputeDecideView(ServiceActionMixin, DisputeDetailView):
     permission_required = "disputes.decide_dispute"
     form_context_name = "decide_form"
     success_message = "The decision has been recorded. It binds all parties."
+    irreversible = True
 
     def get_form(self):
         return DisputeDecideForm(self.request.POST)
+
+    def get_confirmation(self, form):
+        dispute, hearing_on = self.object, form.cleaned_data["hearing_on"]
+        changes = [f"{dispute} is decided: its status changes from {dispute.get_status_display()} to Decided."]
+        if hearing_on:
+            changes.append(f"The hearing date is recorded as {hearing_on:%-d %B %Y}.")
+        changes.append("The decision binds all parties; it cannot be changed after it is recorded.")
+        return Confirmation(
+            title=f"Record the Peer Review Body's binding decision on {dispute}?",
+            changes=changes,
+            extra=[("The decision", form.cleaned_data["decision"])],
+            button="Record the binding decision",
+            cancel_url=dispute.get_absolute_url(),
+        )
 
     def perform(self, form):
         return services.dispute_decide(

@@ -2,12 +2,12 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
 
+from core.paging import page_of
 from notifications import policies
 from notifications.events import ESSENTIAL, OPTIONAL, Kind
 from notifications.forms import DeliveryFilterForm, PreferencesForm
@@ -35,7 +35,7 @@ class NotificationListView(PermissionMixin, View):
     permission_required = "notifications.view_own"
 
     def get(self, request):
-        page = Paginator(notifications_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+        page = page_of(notifications_for(request.user), request.GET, per_page=PAGE_SIZE)
         return render(request, "notifications/notification_list.html", {"page": page})
 
 
@@ -70,7 +70,7 @@ class DeliveryLogView(PermissionMixin, View):
     def get(self, request):
         form = DeliveryFilterForm(data=request.GET or None)
         status = form.cleaned_data["status"] if form.is_valid() else ""
-        page = Paginator(delivery_log(status or None), PAGE_SIZE).get_page(request.GET.get("page"))
+        page = page_of(delivery_log(status or None), request.GET, per_page=PAGE_SIZE)
         return render(
             request,
             "notifications/delivery_log.html",

@@ -3,15 +3,31 @@ returns and results are only shown (they change through the return workflow, for
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ImportForm
 
 from core.admin import REASON_FIELD, ReadOnlyAdmin, ReadOnlyHistoryAdmin, ReadOnlyInline, ReasonRequiredAdmin
+from core.csvfiles import CsvUnreadable, csv_records
 from core.forms import FinancialYearField
-from core.periods import format_financial_year
-from performance.framework import indicator_save, target_save, target_value_problem
+from core.paging import database_integer
+from core.periods import Period, format_financial_year, parse_financial_year
+from core.services import REASON_LENGTH
+from performance.framework import (
+    TargetsImportInvalid,
+    indicator_save,
+    scope_problem,
+    target_save,
+    target_value_problem,
+    targets_import,
+)
 from performance.models import (
     FrameworkChange,
     FrameworkPublication,
@@ -22,8 +38,9 @@ from performance.models import (
     Return,
     Target,
 )
-from performance.selectors_framework import providers_reporting
+from performance.resources import COLUMNS, TargetResource
 from performance.services import ReturnRefused, period_lock, period_open
+from performance.units import bounds_described
 
 
 class YearListFilter(admin.SimpleListFilter):
@@ -38,9 +55,8 @@ class YearListFilter(admin.SimpleListFilter):
         return [(year, format_financial_year(year)) for year in sorted({y for y in years if y is not None})]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(**{self.field: int(self.value())})
-        return queryset
+        year = database_integer(self.value())
+        return queryset if year is None else queryset.filter(**{self.field: year})
 
 
 class RetiredFromListFilter(YearListFilter):
@@ -62,6 +78,11 @@ class IndicatorAdminForm(forms.ModelForm):
     class Meta:
         model = Indicator
         fields = [field.name for field in Indicator._meta.get_fields() if getattr(field, "editable", False)]
+        help_texts = {
+            "unit": "What its figures may be (results and targets): "
+            + "; ".join(f"{label.lower()}: {bounds_described(unit)}" for unit, label in Indicator.Unit.choices)
+            + "."
+        }
 
 
 @admin.register(Indicator)
@@ -76,6 +97,7 @@ class IndicatorAdmin(ReasonRequiredAdmin):
         "strand",
         "kind",
         "unit",
+        "accepts",
         "for_cio",
         "for_hub",
         "for_lrc",
@@ -99,13 +121,13 @@ class IndicatorAdmin(ReasonRequiredAdmin):
     ]
     search_fields = ["code", "short_name", "wording", "note"]
     filter_horizontal = ["outcomes"]
-    readonly_fields = ["amendments"]
+    readonly_fields = ["accepts", "amendments"]
     fieldsets = [
         (
             None,
             {"fields": ["code", "number", "short_name", "wording", "strand", "outcomes", "note", "is_illustrative"]},
         ),
-        ("How it is measured", {"fields": ["kind", "unit", "higher_is_better", "tolerance_pct"]}),
+        ("How it is measured", {"fields": ["kind", "unit", "accepts", "higher_is_better", "tolerance_pct"]}),
         (
             "Who reports it",
             {"fields": ["for_cio", "for_hub", "for_lrc", "by_district", "under_provider_control"]},
@@ -113,6 +135,11 @@ class IndicatorAdmin(ReasonRequiredAdmin):
         ("Years", {"fields": ["first_year", "retired_from"]}),
         ("Amended", {"fields": ["amendments"]}),
     ]
+
+    @admin.display(description="Figures accepted")
+    def accepts(self, indicator):
+        """What the unit's figures may be, by the rule the return form, the CSV import and the API check."""
+        return bounds_described(indicator.unit) if indicator and indicator.unit else "–"
 
     @admin.display(description="Years in the framework")
     def years(self, indicator):
@@ -158,7 +185,7 @@ class TargetAdminForm(forms.ModelForm):
 
     class Meta:
         model = Target
-        fields = ["indicator", "financial_year", "quarter", "provider", "value"]
+        fields = ["indicator", "financial_year", "quarter", "provider", "district", "value"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -179,28 +206,113 @@ class TargetAdminForm(forms.ModelForm):
             if problem:
                 self.add_error("value", f"The target {problem}.")
         provider = cleaned.get("provider") if "provider" in self.fields else self.instance.provider
-        if provider is not None and not providers_reporting(indicator, year).filter(pk=provider.pk).exists():
-            self.add_error(
-                "provider", f"{provider.code} does not report {indicator.code} in {format_financial_year(year)}."
-            )
+        district = cleaned.get("district") if "district" in self.fields else self.instance.district
+        wrong = scope_problem(indicator, year, provider, district)
+        if wrong:
+            self.add_error(wrong[0], f"{wrong[1]}.")
         quarter = cleaned.get("quarter")
         if quarter is not None and quarter not in (1, 2, 3, 4):
             self.add_error("quarter", "The quarter must be 1, 2, 3 or 4, or empty for the annual target.")
         return cleaned
 
 
+class TargetsImportForm(ImportForm):
+    """django-import-export's import form (file and format) with the reason every write keeps."""
+
+    change_reason = forms.CharField(
+        label="Reason for this change",
+        max_length=REASON_LENGTH,
+        help_text="Kept in the history with your name: who asked for the change, or why it was needed.",
+        error_messages={"required": "Enter the reason for this change."},
+    )
+
+
 @admin.register(Target)
-class TargetAdmin(ReasonRequiredAdmin):
+class TargetAdmin(ImportExportMixin, ReasonRequiredAdmin):
     """One target at a time, through the framework's target service (checked against the indicator's unit,
-    recorded as a framework change or a change after submission where it is one). A year's targets for an
-    indicator across providers, copying a year and importing or exporting a file are the framework pages'."""
+    recorded as a framework change or a change after submission where it is one). Import and Export buttons
+    (django-import-export, the same ``TargetResource`` as the framework pages): an import goes through
+    ``targets_import``, all or nothing, its problems listed by row and column; an export writes the targets
+    the list shows (its filters and search), in the columns the import reads. A year's targets for an indicator
+    across providers and districts, and copying a year, are the framework pages' (the actions go there)."""
 
     form = TargetAdminForm
-    list_display = ["indicator", "year", "quarter", "provider", "value", "version"]
-    list_filter = [YearListFilter, "quarter", "indicator__kind", "provider__kind", "indicator"]
-    search_fields = ["indicator__code", "indicator__short_name", "provider__code", "provider__name"]
-    list_select_related = ["indicator", "provider"]
+    list_display = ["indicator", "year", "quarter", "provider", "district", "value", "version"]
+    list_filter = [YearListFilter, "quarter", "indicator__kind", "provider__kind", "district", "indicator"]
+    search_fields = ["indicator__code", "indicator__short_name", "provider__code", "provider__name", "district__name"]
+    list_select_related = ["indicator", "provider", "district"]
     actions = ["set_on_one_page", "copy_to_next_year"]
+    resource_classes = [TargetResource]
+    formats = [CSV, XLSX]
+    import_form_class = TargetsImportForm
+    import_template_name = "admin/performance/target/import.html"
+
+    def has_import_permission(self, request):
+        return request.user.has_perm("performance.manage_framework")
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request) and request.user.has_perm("portal.export")
+
+    def export_action(self, request, **kwargs):
+        """django-import-export's export page reads the list's filters from the query string as the list does,
+        but lets a filter that is not one (``?foo=1``) or a bad value fail as a server error: like the list,
+        answer with the list's "bad filter" page instead."""
+        try:
+            return super().export_action(request, **kwargs)
+        except IncorrectLookupParameters:
+            return HttpResponseRedirect(reverse("admin:performance_target_changelist") + "?e=1")
+
+    def process_import(self, request, **kwargs):
+        """django-import-export's confirm step: never used, the import page imports in one step."""
+        raise PermissionDenied("Targets are imported in one step, on the import page.")
+
+    def import_action(self, request, **kwargs):
+        """The import page (django-import-export's); a file posted to it is imported by ``targets_import`` in
+        one step, all or nothing: no preview to confirm, since nothing is saved unless every row is right."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            return super().import_action(request, **kwargs)
+        form = self.create_import_form(request)
+        problems = []
+        if form.is_valid():
+            input_format = self.get_import_formats()[int(form.cleaned_data["format"])]()
+            if not input_format.is_binary():
+                input_format.encoding = self.from_encoding
+            content = form.cleaned_data["import_file"].read()
+            try:
+                if not input_format.is_binary():
+                    # Strictly first (core.csvfiles): an open quote would swallow the rows after it.
+                    list(csv_records(content.decode("utf-8-sig"), columns=len(COLUMNS)))
+                dataset = input_format.create_dataset(content)
+            except CsvUnreadable as error:
+                form.add_error("import_file", f"Line {error.line}: {error.message}.")
+            except Exception:  # a damaged workbook or CSV: tablib and openpyxl raise many kinds
+                form.add_error("import_file", "The file could not be read as the format chosen (CSV or XLSX).")
+            else:
+                try:
+                    report = targets_import(dataset=dataset, user=request.user, reason=form.cleaned_data[REASON_FIELD])
+                except TargetsImportInvalid as error:
+                    problems = error.problems
+                except ValidationError as error:
+                    form.add_error(None, error)
+                else:
+                    self.message_user(request, f"Targets imported: {report}.")
+                    return HttpResponseRedirect(reverse("admin:performance_target_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import targets",
+            "form": form,
+            "opts": self.model._meta,
+            "media": self.media + form.media,
+            "problems": problems,
+            "fields_list": [
+                (resource.get_display_name(), [f.column_name for f in resource.get_user_visible_fields()])
+                for resource in [TargetResource()]
+            ],
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, [self.import_template_name], context, status=400)
 
     @admin.display(description="Financial year", ordering="financial_year")
     def year(self, target):
@@ -209,7 +321,7 @@ class TargetAdmin(ReasonRequiredAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None:
-            fields += ["indicator", "financial_year", "quarter", "provider"]  # whose target it is never changes
+            fields += ["indicator", "financial_year", "quarter", "provider", "district"]  # whose target: fixed
         return fields
 
     def save_model(self, request, obj, form, change):
@@ -256,7 +368,9 @@ class ReportingPeriodAdmin(ReasonRequiredAdmin):
     provider's return) and locked only by the period services, through the actions."""
 
     list_display = ["label", "opens_on", "due_on", "locked_on", "status"]
-    list_filter = ["status", "financial_year"]
+    list_filter = ["status", YearListFilter, "quarter"]
+    search_fields = ["financial_year"]
+    search_help_text = "A period like 2011/12 Q1, or a financial year like 2011/12."
     form = ReportingPeriodForm
     readonly_fields = ["status", "locked_on"]
     actions = ["open_periods", "lock_periods"]
@@ -266,6 +380,17 @@ class ReportingPeriodAdmin(ReasonRequiredAdmin):
         if obj is not None:
             fields += ["financial_year", "quarter"]  # which quarter it is never changes
         return fields
+
+    def get_search_results(self, request, queryset, search_term):
+        """Searched as people write periods: ``2011/12 Q1`` (or its slug), or a financial year ``2011/12``."""
+        period = Period.parse_or_none(search_term.strip())
+        if period is not None:
+            return queryset.for_period(period), False
+        try:
+            year = parse_financial_year(search_term.strip())
+        except ValidationError:
+            return super().get_search_results(request, queryset, search_term)
+        return queryset.filter(financial_year=year), False
 
     def save_model(self, request, obj, form, change):
         if change and obj.status == ReportingPeriod.Status.OPEN and "due_on" in form.changed_data:

@@ -43,6 +43,11 @@ RATED = (Rag.RED, Rag.AMBER, Rag.GREEN)
 #: Not rated counts as "not reported": an explicit not-reported rating, or a draft row left empty.
 NOT_RATED = ~Q(rag__in=RATED)
 RAG_KEYS = ("red", "amber", "green", "not_reported")
+PROVIDER_CONTROL_FULL, PROVIDER_CONTROL_PARTIAL = "full", "partial"
+PROVIDER_CONTROL_CHOICES = [
+    (PROVIDER_CONTROL_FULL, "Under the provider's complete control"),
+    (PROVIDER_CONTROL_PARTIAL, "Not under the provider's complete control"),
+]
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,8 @@ class DashboardFilters:
     priority: str = ""
     rag: str = ""
     validation: str = ""
+    #: "full": indicators under the provider's complete control; "partial": those that are not (Table One).
+    provider_control: str = ""
     drafts: Q | None = field(default=None, compare=False)
 
     @property
@@ -122,6 +129,8 @@ def _result_q(filters: DashboardFilters, *, with_rating_filters: bool = True) ->
     if filters.priority:
         # Through a subquery, so an indicator linked to two outcomes of that priority is counted once.
         q &= Q(indicator__in=Indicator.objects.filter(outcomes__priority=filters.priority).values("pk"))
+    if filters.provider_control:
+        q &= Q(indicator__under_provider_control=filters.provider_control == PROVIDER_CONTROL_FULL)
     if with_rating_filters:
         if filters.rag == Rag.NOT_REPORTED:
             q &= NOT_RATED
@@ -143,7 +152,14 @@ def counts_whole_returns(filters: DashboardFilters) -> bool:
     Then a return's results counted by RAG (``ReturnSummary``, kept by the database) give the same figures as
     counting the results one by one, reading one row per return instead of some 35: at national scale the
     headline, the kinds, the providers and the periods over time are counted that way."""
-    return not (filters.district or filters.strand or filters.priority or filters.rag or filters.validation)
+    return not (
+        filters.district
+        or filters.strand
+        or filters.priority
+        or filters.rag
+        or filters.validation
+        or filters.provider_control
+    )
 
 
 def _counted_summaries(filters: DashboardFilters) -> QuerySet:
@@ -439,14 +455,32 @@ def rag_over_time(filters: DashboardFilters) -> list[dict]:
 
 # --- change since an earlier period ------------------------------------------------------------------------
 
-MOVES = ("improved", "steady", "declined", "newly_reported", "no_longer_reported", "still_not_reported")
-MOVE_ORDER = ("declined", "improved", "newly_reported", "no_longer_reported", "steady", "still_not_reported")
+MOVES = (
+    "improved",
+    "steady",
+    "declined",
+    "newly_reported",
+    "no_longer_reported",
+    "not_yet_submitted",
+    "still_not_reported",
+)
+MOVE_ORDER = (
+    "declined",
+    "improved",
+    "newly_reported",
+    "no_longer_reported",
+    "not_yet_submitted",
+    "steady",
+    "still_not_reported",
+)
 MOVE_LABELS = {
     "improved": "Improved",
     "steady": "Steady",
     "declined": "Declined",
     "newly_reported": "Newly reported",
     "no_longer_reported": "No longer reported",
+    # The provider's return for the period is not in yet (a draft, sent back, or none): not a dropped rating.
+    "not_yet_submitted": "Not yet submitted",
     "still_not_reported": "Not reported in either",
 }
 
@@ -474,6 +508,10 @@ def changes(filters: DashboardFilters):
     in_scope = _countable_returns(filters) & (
         (is_current & _result_q(filters)) | (is_earlier & _result_q(filters, with_rating_filters=False))
     )
+    # Providers whose return for the period counts (submitted, or a draft the viewer included).
+    returned_now = Return.objects.filter(_countable_returns(filters, prefix=""), period=current_period).values(
+        "provider"
+    )
     qs = (
         Result.objects.filter(in_scope)
         .values(
@@ -491,6 +529,10 @@ def changes(filters: DashboardFilters):
         )
         .annotate(
             move=Case(
+                When(
+                    Q(current_rank__isnull=True) & ~Q(return_obj__provider__in=Subquery(returned_now)),
+                    then=Value("not_yet_submitted"),
+                ),
                 When(current_rank__isnull=True, earlier_rank__isnull=True, then=Value("still_not_reported")),
                 When(current_rank__isnull=True, then=Value("no_longer_reported")),
                 When(earlier_rank__isnull=True, then=Value("newly_reported")),
@@ -529,6 +571,7 @@ def change_summary(filters: DashboardFilters) -> dict | None:
         "declined_indicators": declined,
         "newly_reported": summary["newly_reported"] or 0,
         "no_longer_reported": summary["no_longer_reported"] or 0,
+        "not_yet_submitted": summary["not_yet_submitted"] or 0,
         "still_not_reported": summary["still_not_reported"] or 0,
     }
 
@@ -665,14 +708,16 @@ def indicator_series(indicator: Indicator, provider: Organisation) -> list[dict]
 
 
 def indicator_providers(indicator: Indicator) -> QuerySet:
-    """The providers with counted results for an indicator."""
-    return Organisation.objects.filter(
-        Exists(
-            Result.objects.filter(
-                indicator=indicator, return_obj__provider=OuterRef("pk"), return_obj__status__in=Return.COUNTED
-            )
-        )
-    ).order_by("kind", "code")
+    """The providers with counted results for an indicator, each with ``has_figures``: whether any of them
+    gives a figure (the chart opens on the first that does, not on one with ratings and no figures)."""
+    counted = Result.objects.filter(
+        indicator=indicator, return_obj__provider=OuterRef("pk"), return_obj__status__in=Return.COUNTED
+    )
+    return (
+        Organisation.objects.filter(Exists(counted))
+        .annotate(has_figures=Exists(counted.filter(actual__isnull=False)))
+        .order_by("kind", "code")
+    )
 
 
 # --- the summary the command prints -------------------------------------------------------------------------

@@ -121,6 +121,9 @@ class DashboardFilterSet(django_filters.FilterSet):
     priority = _choice("Outcome priority", choices=Priority.choices, empty="Every priority")
     rag = _choice("RAG rating", choices=Rag.choices, empty="Any")
     validation = _choice("Validated or self-rated", choices=Validation.choices, empty="Either")
+    provider_control = _choice(
+        "Under the provider's control", choices=dashboard.PROVIDER_CONTROL_CHOICES, empty="Every indicator"
+    )
     include_drafts = StrictBooleanFilter(label="Include draft returns you may see", method="filter_nothing")
 
     #: The empty choice of each period select (the period itself has none: it defaults to the latest).
@@ -128,7 +131,7 @@ class DashboardFilterSet(django_filters.FilterSet):
     #: The selects of many rows, read as plain values: the field each option's value is.
     MODEL_SELECTS = {"provider": "code", "district": "slug"}
     #: The order the command and the API name a bad parameter in.
-    STRICT_ORDER = ("period", "compare_to", "provider_kind", "include_drafts")
+    STRICT_ORDER = ("period", "compare_to", "provider_kind", "include_drafts", "provider_control")
 
     class Meta:
         model = Result
@@ -203,6 +206,7 @@ class DashboardFilterSet(django_filters.FilterSet):
             priority=data.get("priority") or "",
             rag=data.get("rag") or "",
             validation=data.get("validation") or "",
+            provider_control=data.get("provider_control") or "",
             drafts=drafts,
         )
 

@@ -5,9 +5,12 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
+from core.forms import PortalForm
 from core.periods import Period
-from performance.models import Indicator, NotReportedReason, Rag, Result, Validation
+from performance.evidence import ACCEPTED_WORDS
+from performance.models import Indicator, NotReportedReason, Rag, Result, SurveyFigure, Validation
 from performance.rag import TEXT_FIELDS, ResultEntry, result_entry_errors, row_label
+from performance.result_fields import refused_form_names, result_fields_writable, verdict_fields_writable
 from performance.selectors import TargetFound
 
 #: Hints shown under a return row's fields, and read out with them.
@@ -49,7 +52,7 @@ class ResultRowForm(forms.Form):
     narrative = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     evidence_url = forms.CharField(required=False, max_length=500)
 
-    def __init__(self, *args, result: Result, target: TargetFound | None, **kwargs):
+    def __init__(self, *args, result: Result, target: TargetFound | None, user=None, **kwargs):
         kwargs.setdefault("prefix", f"row-{result.pk}")
         if not kwargs.get("data"):
             kwargs.setdefault(
@@ -66,6 +69,7 @@ class ResultRowForm(forms.Form):
                 },
             )
         super().__init__(*args, **kwargs)
+        self.user = user
         self.result = result
         self.indicator = result.indicator
         self.label = row_label(result.indicator, result.district)
@@ -81,26 +85,27 @@ class ResultRowForm(forms.Form):
         self.fields["actual"].error_messages["invalid"] = (
             f"{self.label}: enter the actual figure as a number, like 42 or 12.5"
         )
+        # These three are %-formatted with their limits: a "%" in an indicator's name must be written "%%".
+        escaped = self.label.replace("%", "%%")
         self.fields["actual"].error_messages["max_decimal_places"] = (
-            f"{self.label}: enter the actual figure with no more than 2 decimal places"
+            f"{escaped}: enter the actual figure with no more than 2 decimal places"
         )
         for code in ("max_digits", "max_whole_digits"):
             self.fields["actual"].error_messages[code] = (
-                f"{self.label}: the actual figure is too large: at most 12 digits before the decimal point"
+                f"{escaped}: the actual figure is too large: at most 12 digits before the decimal point"
             )
-        self.fields["rag"].error_messages["invalid_choice"] = f"{self.label}: choose red, amber, green or not reported"
+        self.fields["rag"].error_messages["invalid_choice"] = f"{escaped}: choose red, amber, green or not reported"
         self.fields["not_reported_reason"].error_messages["invalid_choice"] = (
-            f"{self.label}: choose a reason from the list (no target set, not applicable, data not yet available "
-            "or other)"
+            f"{escaped}: choose a reason from the list (no target set, not applicable, data not yet available or other)"
         )
         for name, (what, longest) in TEXT_FIELDS.items():
             self.fields[name].error_messages["null_characters_not_allowed"] = (
-                f"{self.label}: the {what} holds a control character (code 0x00) that cannot be saved; use "
+                f"{escaped}: the {what} holds a control character (code 0x00) that cannot be saved; use "
                 "letters, numbers, punctuation and line breaks only"
             )
             if longest is not None:
                 self.fields[name].error_messages["max_length"] = (
-                    f"{self.label}: the {what} must be at most {longest} characters (it has %(show_value)d)"
+                    f"{escaped}: the {what} must be at most {longest} characters (it has %(show_value)d)"
                 )
         self.fields["rag"].label = f"RAG rating for {short}"
         self.fields["rag_override_reason"].label = f"Why you rate {short} differently from its figures"
@@ -141,6 +146,12 @@ class ResultRowForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        # A posted field the person may not set (the target, the computed rating, a verdict) is refused, by
+        # name, as the CSV import and the API refuse it (performance.result_fields), never silently dropped.
+        for _name, message in refused_form_names(
+            self.data, prefix=self.prefix, form_fields=self.fields, writable=result_fields_writable(self.user)
+        ):
+            self.add_error(None, f"{self.label}: {message}")
         if self.errors:
             return cleaned
         for name, message in result_entry_errors(
@@ -167,14 +178,26 @@ class ValidationForm(forms.Form):
     validation = forms.ChoiceField(choices=Validation.choices, required=False)
     validation_comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, result: Result, **kwargs):
+    def __init__(self, *args, result: Result, user=None, **kwargs):
         kwargs.setdefault("prefix", f"v-{result.pk}")
         kwargs.setdefault("initial", {"validation": result.validation, "validation_comment": result.validation_comment})
         super().__init__(*args, **kwargs)
         self.result = result
+        self.user = user
         short = result.indicator.code + (f" ({result.district.name})" if result.district_id else "")
         self.fields["validation"].label = f"Verdict on {short}"
         self.fields["validation_comment"].label = f"Comment on {short}"
+        self.label = short
+
+    def clean(self):
+        cleaned = super().clean()
+        # Only the verdict is written here: a posted figure, rating or target is refused by name, as the return
+        # form, the CSV import and the API refuse a field the person may not set (performance.result_fields).
+        for _name, message in refused_form_names(
+            self.data, prefix=self.prefix, form_fields=self.fields, writable=verdict_fields_writable(self.user)
+        ):
+            self.add_error(None, f"{self.label}: {message}")
+        return cleaned
 
 
 class CommentForm(forms.Form):
@@ -188,16 +211,11 @@ class CommentForm(forms.Form):
         self.fields["comment"].error_messages["required"] = f"Enter the {label.lower()}"
 
 
-class PeriodOpenForm(forms.Form):
+class PeriodOpenForm(PortalForm):
     """Open a period (or change an open period's due date)."""
 
     period = forms.CharField(label="Period", help_text="For example, 2010/11 Q4", max_length=20)
-    due_on = forms.DateField(
-        label="Due date",
-        help_text="For example, 2011-04-30",
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        error_messages={"invalid": "Enter the due date like 2011-04-30", "required": "Enter the due date"},
-    )
+    due_on = forms.DateField(label="Due date", error_messages={"required": "Enter the due date"})
 
     def clean_period(self):
         wanted = Period.parse_or_none(self.cleaned_data["period"])
@@ -206,10 +224,14 @@ class PeriodOpenForm(forms.Form):
         return wanted.financial_year, wanted.quarter
 
 
-class ReturnImportForm(forms.Form):
+class ReturnImportForm(PortalForm):
     """The LCC officer's CSV upload."""
 
-    file = forms.FileField(label="CSV file", help_text="A .csv file in UTF-8 with the header row described below.")
+    file = forms.FileField(
+        label="CSV file",
+        help_text="A .csv file in UTF-8 with the header row described below.",
+        error_messages={"required": "Choose a CSV file to import"},
+    )
     dry_run = forms.BooleanField(label="Check the file only: save nothing", required=False)
     submit = forms.BooleanField(label="Submit each return the file touches", required=False)
 
@@ -232,3 +254,56 @@ class ReturnImportForm(forms.Form):
                 "text saved as UTF-16): save it from your spreadsheet as CSV UTF-8"
             )
         return upload
+
+
+class EvidenceForm(forms.Form):
+    """Upload a document against a return or one of its results (checked again by the service, by its bytes)."""
+
+    title = forms.CharField(label="Title", max_length=200, help_text="What the document shows.")
+    result = forms.ChoiceField(label="Indicator", required=False)
+    document = forms.FileField(label="Document")
+
+    def __init__(self, *args, results=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["result"].choices = [("", "The whole return"), *((str(r.pk), str(r)) for r in results)]
+        self.fields["document"].help_text = f"{ACCEPTED_WORDS}; {filesizeformat(settings.EVIDENCE_MAX_BYTES)} at most."
+        self.fields["document"].error_messages["required"] = f"Choose a document: {ACCEPTED_WORDS}"
+        self.fields["document"].error_messages["empty"] = f"The file is empty: choose {ACCEPTED_WORDS}."
+        self.fields["title"].error_messages["required"] = "Enter a title for the document, saying what it shows"
+
+
+class EvidenceReplaceForm(forms.Form):
+    document = forms.FileField(label="New version of the document")
+    reason = forms.CharField(label="Why it is replaced", max_length=200, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"].help_text = f"{ACCEPTED_WORDS}; {filesizeformat(settings.EVIDENCE_MAX_BYTES)} at most."
+        self.fields["document"].error_messages["required"] = f"Choose a document: {ACCEPTED_WORDS}"
+        self.fields["document"].error_messages["empty"] = f"The file is empty: choose {ACCEPTED_WORDS}."
+
+
+class SurveyFigureForm(forms.Form):
+    """A survey-based result's sample and figure, overall or for one type of group or location."""
+
+    result = forms.ChoiceField(label="Indicator")
+    dimension = forms.ChoiceField(label="Breakdown", choices=SurveyFigure.Dimension.choices)
+    category = forms.CharField(
+        label="Type of group or location", max_length=100, required=False, help_text="Empty for all respondents."
+    )
+    sample_size = forms.IntegerField(label="Sample size", min_value=0, help_text="How many answered: 0 or more.")
+    value = forms.DecimalField(
+        label="Figure (%)", min_value=0, max_value=100, decimal_places=2, required=False, help_text="0 to 100."
+    )
+
+    def __init__(self, *args, results=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["result"].choices = [(str(r.pk), str(r)) for r in results]
+
+    def clean(self):
+        cleaned = super().clean()
+        dimension, category = cleaned.get("dimension"), (cleaned.get("category") or "").strip()
+        if dimension and dimension != SurveyFigure.Dimension.OVERALL and not category:
+            self.add_error("category", "Enter the type of group or the location this figure is for")
+        return cleaned

@@ -24,27 +24,32 @@ from contracts.models import Organisation
 from core.events import publish
 from core.periods import format_financial_year
 from core.services import REASON_LENGTH, STALE_MESSAGE, delete_with_history, save_new_version, save_with_history
+from districts.models import District
 from performance import events
 from performance.models import (
     FrameworkChange,
     FrameworkPublication,
     Indicator,
     LateTargetChange,
+    Result,
     Return,
     Target,
 )
 from performance.resources import TargetResource
 from performance.selectors import target_applying
 from performance.selectors_framework import (
+    districts_reported,
     providers_reporting,
     publication_of,
     quarter_label,
+    reports_by_district,
     scope_label,
     target_set_fingerprint,
 )
 
-#: A target's place among an indicator's targets for a year: (provider id or None for all, quarter or None).
-Scope = tuple[int | None, int | None]
+#: A target's place among an indicator's targets for a year: (provider id or None for all, district id or None
+#: for every district, quarter or None for the annual target).
+Scope = tuple[int | None, int | None, int | None]
 
 #: Fields of an indicator that are not part of what it means (never listed as a framework change).
 _NOT_FRAMEWORK = {"id"}
@@ -76,7 +81,7 @@ class TargetsReport:
 
 
 class TargetsInvalid(ValidationError):
-    """Values a target cannot take: ``by_scope`` maps each (provider id, quarter) to what is wrong."""
+    """Values a target cannot take: ``by_scope`` maps each (provider id, district id, quarter) to what is wrong."""
 
     def __init__(self, by_scope: dict[Scope, str]):
         super().__init__(list(by_scope.values()), code="invalid")
@@ -155,8 +160,8 @@ def _targets_write(
     year and the changes that touch ratings already submitted."""
     report = TargetsReport()
     stored = Target.objects.filter(indicator=indicator, financial_year=financial_year)
-    existing = {(t.provider_id, t.quarter): t for t in stored}
-    before = [{"provider_id": p, "quarter": q, "value": t.value} for (p, q), t in existing.items()]
+    existing = {(t.provider_id, t.district_id, t.quarter): t for t in stored}
+    before = [{"provider_id": p, "district_id": d, "quarter": q, "value": t.value} for (p, d, q), t in existing.items()]
     changed: list[tuple[Scope, Decimal | None, Decimal | None]] = []
     for scope, value in wanted.items():
         target = existing.get(scope)
@@ -169,7 +174,12 @@ def _targets_write(
             report.removed += 1
         elif target is None:
             target = Target(
-                indicator=indicator, financial_year=financial_year, provider_id=scope[0], quarter=scope[1], value=value
+                indicator=indicator,
+                financial_year=financial_year,
+                provider_id=scope[0],
+                district_id=scope[1],
+                quarter=scope[2],
+                value=value,
             )
             save_with_history(target, user=user, reason=reason)
             changed.append((scope, None, value))
@@ -183,8 +193,12 @@ def _targets_write(
         else:
             report.unchanged += 1
     if changed:
-        after = [row for row in before if (row["provider_id"], row["quarter"]) not in wanted]
-        after += [{"provider_id": p, "quarter": q, "value": v} for (p, q), v in wanted.items() if v is not None]
+        after = [row for row in before if (row["provider_id"], row["district_id"], row["quarter"]) not in wanted]
+        after += [
+            {"provider_id": p, "district_id": d, "quarter": q, "value": v}
+            for (p, d, q), v in wanted.items()
+            if v is not None
+        ]
         now = timezone.now()
         _record_framework_target_changes(indicator, financial_year, changed, user=user, reason=reason, when=now)
         report.late = _record_late_target_changes(
@@ -198,6 +212,7 @@ def _record_framework_target_changes(indicator, financial_year, changed, *, user
     if publication is None:
         return
     providers = Organisation.objects.in_bulk([scope[0] for scope, _old, _new in changed if scope[0]])
+    districts = District.objects.in_bulk([scope[1] for scope, _old, _new in changed if scope[1]])
     kinds = {
         (True, False): FrameworkChange.Kind.TARGET_SET,
         (False, True): FrameworkChange.Kind.TARGET_REMOVED,
@@ -208,7 +223,7 @@ def _record_framework_target_changes(indicator, financial_year, changed, *, user
             publication=publication,
             kind=kinds[(old is None, new is None)],
             indicator=indicator,
-            what=f"Target for {scope_label(providers.get(scope[0]), scope[1])}",
+            what=f"Target for {scope_label(providers.get(scope[0]), scope[2], districts.get(scope[1]))}",
             before=_shown(old),
             after=_shown(new),
             reason=reason,
@@ -220,32 +235,47 @@ def _record_framework_target_changes(indicator, financial_year, changed, *, user
 
 
 def _record_late_target_changes(indicator, financial_year, changed, before, after, *, user, reason, when) -> int:
-    """For each changed target, the returns of the year already submitted (and counted) whose rating of the
-    indicator was given against a different target than the one that now applies."""
-    submitted = list(
-        Return.objects.counted()
+    """For each changed target, the returns of the year already submitted (and counted) with a row of the
+    indicator (of each district, where it is reported per district) rated against a different target than the one
+    that now applies."""
+    submitted = {
+        return_obj.pk: return_obj
+        for return_obj in Return.objects.counted()
         .filter(period__financial_year=financial_year, results__indicator=indicator)
         .distinct()
         .select_related("period")
-    )
+    }
+    rows: dict[int, set[int | None]] = {}
+    held = Result.objects.filter(return_obj__in=list(submitted), indicator=indicator)
+    for return_id, district_id in held.values_list("return_obj_id", "district_id"):
+        rows.setdefault(return_id, set()).add(district_id)
     recorded = 0
-    for (provider_id, quarter), old, new in changed:
+    for (provider_id, district_id, quarter), old, new in changed:
         touched = []
-        for return_obj in submitted:
+        for return_obj in submitted.values():
             if provider_id is not None and return_obj.provider_id != provider_id:
                 continue
             if quarter is not None and return_obj.period.quarter != quarter:
                 continue
-            was = target_applying(before, provider_id=return_obj.provider_id, quarter=return_obj.period.quarter)
-            now = target_applying(after, provider_id=return_obj.provider_id, quarter=return_obj.period.quarter)
-            if (was and was["value"]) != (now and now["value"]):
-                touched.append(return_obj)
+            for row_district in rows.get(return_obj.pk, ()):
+                if district_id is not None and row_district != district_id:
+                    continue
+                where = {
+                    "provider_id": return_obj.provider_id,
+                    "quarter": return_obj.period.quarter,
+                    "district_id": row_district,
+                }
+                was, now = target_applying(before, **where), target_applying(after, **where)
+                if (was and was["value"]) != (now and now["value"]):
+                    touched.append(return_obj)
+                    break
         if touched:
             late = LateTargetChange.objects.create(
                 indicator=indicator,
                 financial_year=financial_year,
                 quarter=quarter,
                 provider_id=provider_id,
+                district_id=district_id,
                 value_before=old,
                 value_after=new,
                 reason=reason,
@@ -257,20 +287,66 @@ def _record_late_target_changes(indicator, financial_year, changed, before, afte
     return recorded
 
 
+class ScopeRules:
+    """Whose targets an indicator may have in a year: the providers that report it, and the districts it is
+    reported for (per district). Read once, asked for every target of a page or a file."""
+
+    def __init__(self, indicator: Indicator, financial_year: int):
+        self.indicator, self.financial_year = indicator, financial_year
+        self.providers = {provider.pk: provider for provider in providers_reporting(indicator, financial_year)}
+        self.districts = {district.pk: district for district in districts_reported(indicator, financial_year)}
+
+    def problem(self, provider: Organisation | None, district: District | None) -> tuple[str, str] | None:
+        """What is wrong with a target for ``provider`` (None: all) and ``district`` (None: every one), as (the
+        field at fault, the message), or None. A provider must report the indicator that year; a district must be
+        one it is reported for; a provider's target for a district needs a provider that reports it per district
+        (in that district's county)."""
+        code, year = self.indicator.code, format_financial_year(self.financial_year)
+        if provider is not None and provider.pk not in self.providers:
+            return "provider", f"{provider.code} does not report {code} in {year}"
+        if district is None:
+            return None
+        if district.pk not in self.districts:
+            if not self.indicator.by_district:
+                return "district", f"{code} is not reported per district: leave the district empty"
+            return "district", f"{code} is not reported for {district.name} in {year}"
+        if provider is not None and not (
+            reports_by_district(provider, self.indicator) and provider.county_id == district.county_id
+        ):
+            return "district", f"{provider.code} does not report {code} per district: leave the district empty"
+        return None
+
+
+def scope_problem(indicator: Indicator, financial_year: int, provider, district) -> tuple[str, str] | None:
+    """``ScopeRules.problem`` for one target (the admin's form asks it)."""
+    return ScopeRules(indicator, financial_year).problem(provider, district)
+
+
 def _scope_problems(indicator: Indicator, financial_year: int, values: dict[Scope, Decimal | None]) -> dict:
     problems = {}
-    reporting = set(providers_reporting(indicator, financial_year).values_list("pk", flat=True))
+    rules = ScopeRules(indicator, financial_year)
+    given = [scope for scope, value in values.items() if value is not None]
+    providers = Organisation.objects.in_bulk([scope[0] for scope in given if scope[0] is not None])
+    districts = District.objects.in_bulk([scope[1] for scope in given if scope[1] is not None])
     for scope, value in values.items():
-        provider_id, quarter = scope
+        provider_id, district_id, quarter = scope
         if quarter not in (None, 1, 2, 3, 4):
             problems[scope] = "The quarter must be 1, 2, 3 or 4, or empty for the annual target."
-        elif provider_id is not None and provider_id not in reporting:
-            year = format_financial_year(financial_year)
-            problems[scope] = f"That provider does not report {indicator.code} in {year}."
-        elif value is not None:
-            problem = target_value_problem(indicator, value)
-            if problem:
-                problems[scope] = f"The {quarter_label(quarter)} target {problem}."
+            continue
+        if value is None:
+            continue  # removing a target (or leaving none) is always allowed
+        if (provider_id is not None and provider_id not in providers) or (
+            district_id is not None and district_id not in districts
+        ):
+            problems[scope] = "No such provider or district."
+            continue
+        wrong = rules.problem(providers.get(provider_id), districts.get(district_id))
+        if wrong:
+            problems[scope] = f"{wrong[1]}."
+            continue
+        problem = target_value_problem(indicator, value)
+        if problem:
+            problems[scope] = f"The {quarter_label(quarter)} target {problem}."
     return problems
 
 
@@ -284,11 +360,12 @@ def targets_set(
     user,
     reason: str,
 ) -> TargetsReport:
-    """Set a year's targets for one indicator across providers (and quarters) at once, as the targets page does:
-    each (provider or all, quarter or annual) to a value, or removed (None). ``seen`` is the digest of the targets
-    the page showed (``target_set_fingerprint``): refused as stale when they changed since (None: no check).
-    Refuses a value the indicator's unit does not allow, a provider that does not report it, an indicator not in
-    the year's framework; all or nothing."""
+    """Set a year's targets for one indicator across providers and districts (and quarters) at once, as the
+    targets page does: each (provider or all, district or every one, quarter or annual) to a value, or removed
+    (None). ``seen`` is the digest of the targets the page showed (``target_set_fingerprint``): refused as stale
+    when they changed since (None: no check).
+    Refuses a value the indicator's unit does not allow, a provider that does not report it, a district it is not
+    reported for (``ScopeRules``), an indicator not in the year's framework; all or nothing."""
     _require_manager(user)
     reason = _reason(reason)
     (indicator,) = _locked_indicators([indicator])
@@ -307,7 +384,7 @@ def target_save(*, target: Target, user, reason: str) -> TargetsReport:
     return targets_set(
         indicator=target.indicator,
         financial_year=target.financial_year,
-        values={(target.provider_id, target.quarter): target.value},
+        values={(target.provider_id, target.district_id, target.quarter): target.value},
         seen=None,
         user=user,
         reason=reason,
@@ -325,11 +402,13 @@ def targets_copy(
     reason: str,
     replace: bool = False,
 ) -> TargetsReport:
-    """Copy the indicators' targets of ``from_year`` (every provider's, every quarter's) into ``to_year``, each
+    """Copy the indicators' targets of ``from_year`` (every provider's and district's, every quarter's) into
+    ``to_year``, each
     changed by ``change_pct`` per cent and rounded as the unit writes it (counts whole, half up). A target the
     new year already holds with another value is replaced only when ``replace`` is given; otherwise the copy is
-    refused naming it. Refused too: an indicator with nothing to copy, or not in the new year's framework, and a
-    copied value its unit does not allow (a percentage over 100). All or nothing."""
+    refused naming it. Refused too: an indicator with nothing to copy, or not in the new year's framework, a
+    copied value its unit does not allow (a percentage over 100), and a target of a provider or district that
+    has none in the new year (``ScopeRules``). All or nothing."""
     _require_manager(user)
     reason = _reason(reason)
     if from_year == to_year:
@@ -340,12 +419,14 @@ def targets_copy(
     if not indicators:
         raise ValidationError({"indicators": "Choose the indicators whose targets to copy."})
     factor = 1 + change_pct / 100
-    sources = Target.objects.filter(financial_year=from_year, indicator__in=indicators).select_related("provider")
+    sources = Target.objects.filter(financial_year=from_year, indicator__in=indicators).select_related(
+        "provider", "district"
+    )
     by_indicator: dict[int, list[Target]] = {}
     for target in sources:
         by_indicator.setdefault(target.indicator_id, []).append(target)
     existing = {
-        (t.indicator_id, t.provider_id, t.quarter): t.value
+        (t.indicator_id, t.provider_id, t.district_id, t.quarter): t.value
         for t in Target.objects.filter(financial_year=to_year, indicator__in=indicators)
     }
     problems = []
@@ -360,12 +441,20 @@ def targets_copy(
             problems.append(f"{indicator.code} has no {from_label} targets to copy: set them first.")
             continue
         wanted = {}
+        rules = ScopeRules(indicator, to_year)
         for target in targets:
             value = rounded_for(indicator, target.value * factor)
-            where = f"{indicator.code} {scope_label(target.provider, target.quarter)}"
+            where = f"{indicator.code} {scope_label(target.provider, target.quarter, target.district)}"
             problem = target_value_problem(indicator, value)
-            held = existing.get((indicator.pk, target.provider_id, target.quarter))
-            if problem:
+            held = existing.get((indicator.pk, target.provider_id, target.district_id, target.quarter))
+            wrong = rules.problem(target.provider, target.district)
+            if wrong:
+                why = wrong[1].split(":")[0]  # the rule broken, without the advice meant for a page or a file
+                problems.append(
+                    f"{where} cannot be copied into {to_label}: {why}. Remove that {from_label} target, or leave "
+                    f"{indicator.code} out."
+                )
+            elif problem:
                 problems.append(
                     f"{where}: {_shown(target.value)} changed by {change_pct}% is {_shown(value)}, which {problem}."
                 )
@@ -374,7 +463,7 @@ def targets_copy(
                     f"{where} already has a {to_label} target of {_shown(held)}: choose to replace targets already "
                     "set, or leave it out."
                 )
-            wanted[(target.provider_id, target.quarter)] = value
+            wanted[(target.provider_id, target.district_id, target.quarter)] = value
         plans.append((indicator, wanted))
     if problems:
         raise ValidationError(problems)
@@ -414,13 +503,19 @@ def targets_import(*, dataset, user, reason: str) -> TargetsReport:
     indicators = {row.indicator.pk: row.indicator for row in rows}
     locked = {indicator.pk: indicator for indicator in _locked_indicators(indicators.values())}
     stored = {
-        (t.indicator_id, t.financial_year, t.provider_id, t.quarter): t
+        (t.indicator_id, t.financial_year, t.provider_id, t.district_id, t.quarter): t
         for t in Target.objects.filter(indicator__in=locked, financial_year__in={row.financial_year for row in rows})
     }
-    reporting: dict[tuple[int, int], set[int]] = {}
+    scope_rules: dict[tuple[int, int], ScopeRules] = {}
     for row in rows:
         indicator = locked[row.indicator.pk]
-        key = (indicator.pk, row.financial_year, row.provider.pk if row.provider else None, row.quarter)
+        key = (
+            indicator.pk,
+            row.financial_year,
+            row.provider.pk if row.provider else None,
+            row.district.pk if row.district else None,
+            row.quarter,
+        )
         year_label = format_financial_year(row.financial_year)
         if key in seen_keys:
             message = f"the same target as row {seen_keys[key]}: give it once"
@@ -431,15 +526,13 @@ def targets_import(*, dataset, user, reason: str) -> TargetsReport:
             message = f"{indicator.code} is not in the {year_label} framework"
             problems.append(ImportProblem(row.row, "indicator", message))
             continue
-        if row.provider is not None:
-            providers = reporting.setdefault(
-                (indicator.pk, row.financial_year),
-                set(providers_reporting(indicator, row.financial_year).values_list("pk", flat=True)),
-            )
-            if row.provider.pk not in providers:
-                message = f"{row.provider.code} does not report {indicator.code} in {year_label}"
-                problems.append(ImportProblem(row.row, "provider", message))
-                continue
+        rules = scope_rules.get((indicator.pk, row.financial_year))
+        if rules is None:
+            rules = scope_rules[(indicator.pk, row.financial_year)] = ScopeRules(indicator, row.financial_year)
+        wrong = rules.problem(row.provider, row.district)
+        if wrong:
+            problems.append(ImportProblem(row.row, *wrong))
+            continue
         problem = target_value_problem(indicator, row.value)
         if problem:
             problems.append(ImportProblem(row.row, "value", f"{indicator.code}'s target {problem}"))
@@ -469,8 +562,8 @@ def targets_import(*, dataset, user, reason: str) -> TargetsReport:
 def targets_export_dataset(queryset):
     """The targets as a tablib dataset in the import's columns (to write as CSV or XLSX)."""
     return TargetResource().export(
-        queryset.select_related("indicator", "provider").order_by(
-            "financial_year", "indicator__code", "provider__code", "quarter"
+        queryset.select_related("indicator", "provider", "district").order_by(
+            "financial_year", "indicator__code", "provider__code", "district__name", "quarter"
         )
     )
 

@@ -6,18 +6,21 @@ transaction: any bad line means nothing is saved, and every problem is reported 
 form (performance.rag) and saved and submitted by the same services (performance.services).
 """
 
-import csv
-import io
+import secrets
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils import timezone
 
 from contracts.models import Organisation
+from core.csvfiles import CappedProblems, CsvUnreadable, csv_records
 from core.periods import Period
 from districts.models import District
-from performance.models import Indicator, NotReportedReason, Rag, Return
+from performance.models import Indicator, NotReportedReason, PendingImport, Rag, Return
 from performance.rag import ResultEntry
+from performance.result_fields import FILE_KEY_CELLS, ROW_KEY_CELLS, refused_cells
 from performance.selectors import indicators_by_code
 from performance.services import ReturnRefused, ReturnRowsInvalid, return_save, return_submit
 
@@ -56,7 +59,8 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     submitted: list[str] = field(default_factory=list)
-    problems: list[ImportProblem] = field(default_factory=list)
+    #: The first hundred problems, and how many there were in all (``len``; ``problems.more`` left out).
+    problems: list[ImportProblem] = field(default_factory=CappedProblems)
     dry_run: bool = False
 
     @property
@@ -109,14 +113,16 @@ class ResultRow:
 
 
 def result_row_read(
-    cells: dict, *, indicators: dict[str, Indicator], districts: dict[str, District]
+    cells: dict, *, indicators: dict[str, Indicator], districts: dict[str, District], user, keys=ROW_KEY_CELLS
 ) -> tuple[ResultRow | None, list[tuple[str, str]]]:
     """Read one row's cells, named by the CSV's columns (indicator, district, rag, actual, target, reason,
     narrative; the API may add evidence_url), into the entry the services take. Returns the row, or None
     and each problem as (column, message) saying what would be accepted. The CSV import and the API both
     read rows here, so they accept and refuse the same things in the same words; the rules that need the
-    return (targets, ratings against figures, completeness) are the services'."""
-    problems: list[tuple[str, str]] = []
+    return (targets, ratings against figures, completeness) are the services'. A cell naming a field
+    ``user`` may not set, or one the row does not know (``keys`` are those saying which row it is), is refused
+    by name (performance.result_fields: one declaration for every channel)."""
+    problems: list[tuple[str, str]] = refused_cells(cells, user=user, keys=keys)
     code = cells.get("indicator") or ""
     slug = cells.get("district") or ""
     indicator = indicators.get(code)
@@ -174,6 +180,61 @@ def returns_import(*, data: bytes, user=None, dry_run: bool = False, submit: boo
     return report
 
 
+#: How long a checked file is kept for its officer to confirm the import without choosing it again.
+PENDING_IMPORT_MINUTES = 30
+
+
+class PendingImportRefused(Exception):
+    """A confirmation that cannot be used: ``status`` is the HTTP answer, ``message`` says why and what to do."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.message, self.status = message, status
+
+
+def _pending_expired_before():
+    return timezone.now() - timedelta(minutes=PENDING_IMPORT_MINUTES)
+
+
+def pending_import_keep(*, data: bytes, user, submit: bool) -> str:
+    """Keep a file that passed its dry run for ``user`` to confirm; returns the opaque token naming it. Files
+    kept longer than the limit (anyone's) are deleted here."""
+    PendingImport.objects.filter(created__lt=_pending_expired_before()).delete()
+    token = secrets.token_urlsafe(32)
+    PendingImport.objects.create(token=token, user=user, data=data, submit=submit)
+    return token
+
+
+def pending_import_confirm(*, token: str, user) -> ImportReport:
+    """Import the file ``user`` kept under ``token``, once: it is read again by the same strict reader and
+    imported all or nothing (the figures may have changed since its dry run). The kept file is deleted whatever
+    the outcome; another's token, an unknown or used one, and an expired one are refused."""
+    with transaction.atomic():
+        pending = PendingImport.objects.select_for_update().filter(token=str(token)[:64]).first()
+        if pending is None or pending.user_id != user.pk:
+            raise PendingImportRefused(
+                "This checked file is not kept for you: it has been imported already, or it was never yours. "
+                "Choose the file again to import it",
+                404,
+            )
+        if pending.created < _pending_expired_before():
+            pending.delete()
+            expired = True
+        else:
+            expired = False
+            data, submit = bytes(pending.data), pending.submit
+            pending.delete()
+            report = returns_import(data=data, user=user, submit=submit)
+    PendingImport.objects.filter(created__lt=_pending_expired_before()).delete()
+    if expired:
+        raise PendingImportRefused(
+            f"The checked file expired: it is kept for {PENDING_IMPORT_MINUTES} minutes. "
+            "Choose the file again to import it",
+            410,
+        )
+    return report
+
+
 def _decode(data: bytes, report: ImportReport) -> str | None:
     try:
         return data.decode("utf-8-sig")
@@ -191,20 +252,14 @@ def _import(data: bytes, *, user, submit: bool, report: ImportReport):
     text = _decode(data, report)
     if text is None:
         return
-    reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        rows = list(reader)
-    except csv.Error as error:
-        # A field longer than the csv module reads (over 128k characters), or a stray quote.
-        report.problems.append(
-            ImportProblem(
-                reader.line_num,
-                "-",
-                f"the line cannot be read as CSV ({error}); "
-                f"a field may hold at most {csv.field_size_limit():,} characters",
-            )
-        )
+        # Strictly: a quote left open is reported at its line, never allowed to swallow the lines after it.
+        records = list(csv_records(text, columns=len(HEADER)))
+    except CsvUnreadable as error:
+        column = HEADER[min(error.column, len(HEADER) - 1)] if error.column is not None else "-"
+        report.problems.append(ImportProblem(error.line, column, error.message))
         return
+    rows = [record.cells for record in records]
     if not rows or not any(cell.strip() for row in rows for cell in row):
         report.problems.append(
             ImportProblem(1, HEADER[0], f"the file is empty: the first line must be {','.join(HEADER)}")
@@ -238,7 +293,8 @@ def _import(data: bytes, *, user, submit: bool, report: ImportReport):
     seen: dict[tuple, int] = {}
     problems = report.problems
 
-    for line, row in enumerate(rows[1:], start=2):
+    for record in records[1:]:
+        line, row = record.line, record.cells
         if not any(cell.strip() for cell in row):
             continue  # blank lines (often at the end of a file) say nothing
         if len(row) != len(HEADER):
@@ -263,7 +319,9 @@ def _import(data: bytes, *, user, submit: bool, report: ImportReport):
             )
         if provider is None:
             problems.append(ImportProblem(line, "provider", f"unknown provider code “{cells['provider']}”"))
-        row, row_problems = result_row_read(cells, indicators=indicators, districts=districts)
+        row, row_problems = result_row_read(
+            cells, indicators=indicators, districts=districts, user=user, keys=FILE_KEY_CELLS
+        )
         problems.extend(ImportProblem(line, column, message) for column, message in row_problems)
 
         return_obj = None

@@ -1,3 +1,4 @@
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -37,6 +38,7 @@ class Indicator(models.Model):
         COUNT = "count", "Count"
         PERCENTAGE = "percentage", "Percentage"
         MONEY = "money", "Money (£)"
+        RATIO = "ratio", "Ratio"
 
     code = models.CharField(max_length=20, unique=True)
     number = models.PositiveSmallIntegerField(help_text="Position in its provider's list.")
@@ -65,6 +67,11 @@ class Indicator(models.Model):
     )
     is_illustrative = models.BooleanField(
         default=False, help_text="The source gives no name for this indicator: the wording is ours."
+    )
+    survey_based = models.BooleanField(
+        default=False,
+        help_text="Measured by a survey: its results record the sample size and breakdowns by type of group "
+        "and by location.",
     )
     note = models.TextField(blank=True)
     first_year = models.PositiveSmallIntegerField(
@@ -113,7 +120,9 @@ class Indicator(models.Model):
 
 
 class Target(models.Model):
-    """An indicator's target for a financial year: for all providers, or for one; annual or for one quarter."""
+    """An indicator's target for a financial year: for all providers, or for one; for every district, or for the
+    rows reported for one district (the local indicators the CIO reports per district); annual or for one
+    quarter. The most specific applies: provider and district, then provider, then district, then all."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
     financial_year = models.PositiveSmallIntegerField()
@@ -126,6 +135,14 @@ class Target(models.Model):
         related_name="targets",
         help_text="Empty: the target for every provider that reports this indicator.",
     )
+    district = models.ForeignKey(
+        "districts.District",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="targets",
+        help_text="Empty: for every district. Set: for the rows reported for that district (by_district indicators).",
+    )
     value = models.DecimalField(max_digits=14, decimal_places=2)
     version = models.PositiveIntegerField(default=1, help_text="Goes up with every change; refuses stale edits.")
     history = HistoricalRecords()
@@ -133,13 +150,15 @@ class Target(models.Model):
     class Meta:
         ordering = ["indicator", "financial_year", "quarter"]
         constraints = [
-            # One target per indicator, year, quarter (or annual) and provider (or all): the empty ones are
-            # folded to 0 so that two "annual, all providers" targets collide on SQLite and PostgreSQL alike.
+            # One target per indicator, year, quarter (or annual), provider (or all) and district (or every one):
+            # the empty ones are folded to 0 so that two "annual, all providers" targets collide on SQLite and
+            # PostgreSQL alike.
             models.UniqueConstraint(
                 "indicator",
                 "financial_year",
                 Coalesce("quarter", Value(0)),
                 Coalesce("provider", Value(0)),
+                Coalesce("district", Value(0)),
                 name="one_target",
             ),
             models.CheckConstraint(
@@ -150,7 +169,8 @@ class Target(models.Model):
 
     def __str__(self):
         when = format_financial_year(self.financial_year) + (f" Q{self.quarter}" if self.quarter else "")
-        return f"{self.indicator.code} {when}: {self.value}"
+        where = f" {self.district.name}" if self.district_id else ""
+        return f"{self.indicator.code} {when}{where}: {self.value}"
 
 
 class ReportingPeriodQuerySet(models.QuerySet):
@@ -451,6 +471,16 @@ class Rag(models.TextChoices):
     GREEN = "green", "Green"
     NOT_REPORTED = "not_reported", "Not reported"
 
+    @classmethod
+    def css_class(cls, value) -> str:
+        """The colour class for a rating given as its code or its label (``green`` or ``Green``): ``rag--green``;
+        an empty or unknown rating reads as not rated (``rag--not_reported``). The one place it is written
+        (``rag_class`` in templates, ``rag_word`` in tables), so a label never becomes an unstyled class."""
+        by_label = {str(label).lower(): code for code, label in cls.choices}
+        text = str(value or "").strip().lower()
+        code = text if text in cls.values else by_label.get(text, cls.NOT_REPORTED)
+        return f"rag--{code}"
+
 
 class NotReportedReason(models.TextChoices):
     NO_TARGET = "no_target", "No target set"
@@ -625,6 +655,14 @@ class LateTargetChange(models.Model):
         related_name="+",
         help_text="Empty: the target for every provider.",
     )
+    district = models.ForeignKey(
+        "districts.District",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty: the target for every district.",
+    )
     value_before = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     value_after = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     reason = models.CharField(max_length=100)
@@ -645,4 +683,200 @@ class LateTargetChange(models.Model):
     @property
     def scope_label(self) -> str:
         when = format_financial_year(self.financial_year) + (f" Q{self.quarter}" if self.quarter else ", annual")
-        return f"{when}, " + (self.provider.code if self.provider_id else "all providers")
+        where = f", {self.district.name}" if self.district_id else ""
+        return f"{when}, " + (self.provider.code if self.provider_id else "all providers") + where
+
+
+# --- what the 2011 review says about the indicators (issue 16) ------------------------------------------------
+
+
+class IndicatorAmendment(models.Model):
+    """A change made to an indicator between framework years, as a source records it (the review's 8.4 and
+    Table One: eight of VAL's thirty were amended for 2010/11). Changes made in the portal itself are in the
+    indicator's history; this is what happened before the portal."""
+
+    class Kind(models.TextChoices):
+        WORDING = "wording", "Wording simplified"
+        PROCESS = "process", "Moved from a measurable target to process"
+        TARGET = "target", "Target updated or made sharper"
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="amendments")
+    financial_year = models.PositiveSmallIntegerField(help_text="The framework year the amendment took effect in.")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    what_changed = models.TextField(help_text="What was amended, in the source's words.")
+    source = models.CharField(max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator__code", "financial_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "financial_year"], name="one_amendment_per_indicator_year")
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} {format_financial_year(self.financial_year)}: {self.get_kind_display()}"
+
+    @property
+    def year_label(self) -> str:
+        return format_financial_year(self.financial_year)
+
+
+class RatingSplit(models.Model):
+    """A rating a source gives for part of an area only (the review's Table One splits some of VAL's ratings
+    between the City and the County): kept beside the one rating the return holds, never averaged into it."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="rating_splits")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="rating_splits")
+    area = models.CharField(max_length=40, help_text="E.g. City, County.")
+    rag = models.CharField("RAG rating", max_length=12, choices=Rag.choices)
+    source = models.CharField(max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator__code", "period__financial_year", "period__quarter", "area"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "period", "area"], name="one_rating_per_area")]
+
+    def __str__(self):
+        return f"{self.indicator.code} {self.period.label} {self.area}: {self.get_rag_display()}"
+
+
+class SourceContradictionQuerySet(models.QuerySet):
+    def for_indicator(self, indicator) -> "SourceContradictionQuerySet":
+        return self.filter(indicator=indicator)
+
+    def for_result(self, result) -> "SourceContradictionQuerySet":
+        """The flags on a result: on its indicator in its period (or in every period)."""
+        return self.filter(indicator_id=result.indicator_id).filter(
+            Q(period__isnull=True) | Q(period_id=result.return_obj.period_id)
+        )
+
+
+class SourceContradiction(models.Model):
+    """Where the sources (or one source with itself) disagree: a flag shown wherever the figure it concerns is
+    counted, with both claims and where each is made. Never resolved by picking one: both stay on record."""
+
+    code = models.SlugField(max_length=60, unique=True)
+    title = models.CharField(max_length=200)
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, null=True, blank=True, related_name="contradictions"
+    )
+    period = models.ForeignKey(
+        ReportingPeriod,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="contradictions",
+        help_text="The period whose result it concerns (empty: the indicator in every period, or no indicator).",
+    )
+    district = models.ForeignKey(
+        "districts.District", on_delete=models.CASCADE, null=True, blank=True, related_name="contradictions"
+    )
+    first_claim = models.TextField()
+    first_source = models.CharField(max_length=200)
+    first_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    second_claim = models.TextField()
+    second_source = models.CharField(max_length=200)
+    second_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    stated_figures = models.JSONField(
+        default=dict, blank=True, help_text="Figures a source states that the portal counts for itself."
+    )
+    history = HistoricalRecords()
+
+    objects = SourceContradictionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.title
+
+
+def evidence_upload_to(instance, filename: str) -> str:
+    """Each version of a document gets a path of its own, so replacing it never overwrites the old file."""
+    return f"evidence/return-{instance.return_obj_id}/{uuid.uuid4().hex}/{filename}"
+
+
+class Evidence(models.Model):
+    """A document (PDF, Word, spreadsheet, image) kept in the storage against a return, or one of its results.
+
+    It is served only through the portal's evidence view, which asks ``performance.policies.evidence``; never
+    from a public media URL. Replacing the document keeps the previous file and its row in the history."""
+
+    return_obj = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="evidence", db_column="return_id")
+    result = models.ForeignKey(
+        Result,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="evidence",
+        help_text="Empty: evidence for the return as a whole.",
+    )
+    title = models.CharField(max_length=200)
+    document = models.FileField(upload_to=evidence_upload_to, max_length=400)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=120, help_text="The type sniffed from the file's content.")
+    size = models.PositiveIntegerField(help_text="In bytes.")
+    version = models.PositiveIntegerField(default=1)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["return_obj", "result", "title", "id"]
+        verbose_name_plural = "evidence"
+
+    def __str__(self):
+        return f"{self.title} ({self.original_name})"
+
+
+class SurveyFigure(models.Model):
+    """For a survey-based indicator's result: the sample and the figure, overall and broken down by type of
+    group and by location (the review's 8.4 on #20 and #24)."""
+
+    class Dimension(models.TextChoices):
+        OVERALL = "overall", "All respondents"
+        GROUP_TYPE = "group_type", "Type of group"
+        LOCATION = "location", "Location"
+
+    result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="survey_figures")
+    dimension = models.CharField(max_length=12, choices=Dimension.choices)
+    category = models.CharField(max_length=100, blank=True, help_text="Empty for all respondents.")
+    sample_size = models.PositiveIntegerField(help_text="How many answered.")
+    value = models.DecimalField(
+        "figure (%)", max_digits=5, decimal_places=2, null=True, blank=True, help_text="0 to 100."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["result", "dimension", "category"]
+        constraints = [
+            models.UniqueConstraint(fields=["result", "dimension", "category"], name="one_survey_figure_per_category"),
+            models.CheckConstraint(
+                name="survey_overall_has_no_category",
+                condition=(Q(dimension="overall") & Q(category="")) | (~Q(dimension="overall") & ~Q(category="")),
+            ),
+            models.CheckConstraint(
+                name="survey_value_is_a_percentage",
+                condition=Q(value__isnull=True) | (Q(value__gte=0) & Q(value__lte=100)),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.result} {self.get_dimension_display()} {self.category}".strip()
+
+
+class PendingImport(models.Model):
+    """A CSV file an LCC officer has checked (a dry run), kept so they may confirm the import without choosing the
+    file again: only they may use it, once, within ``performance.imports.PENDING_IMPORT_MINUTES``; it is deleted
+    when used or found expired."""
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    data = models.BinaryField()
+    submit = models.BooleanField(default=False)
+    created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"CSV file kept for {self.user} since {self.created:%H:%M}"

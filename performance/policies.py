@@ -2,7 +2,13 @@
 
 A return's draft is its provider's own: its staff edit it and submit it. The CIO's staff review the returns of
 the CIO's sub-contractors (hubs and LRCs) once they leave the provider; LCC accepts the CIO's own, signs every
-accepted return off and may reopen any return. LCC and funders read every return; the peer review member none.
+accepted return off and may reopen any return.
+
+**Drafts** (one rule, ``rule_view``, which every page, export, dashboard, the quarterly pack and the API ask): a
+return that is with its provider (a draft, or sent back) is read only by that provider's own staff and by LCC
+officers. Funders read every return once it is submitted; the CIO its own (drafts too) and its
+sub-contractors' once submitted; a hub or LRC its own; the peer review member none
+(it reads only a result a dispute concerns, with its return's evidence: what the Peer Review Body adjudicates).
 *When* a step is open (the return's status, its period's lock) is the state machine's business
 (``Return``'s transitions); whose step it is, is decided here.
 """
@@ -12,7 +18,7 @@ from django.db.models import Q
 from contracts.models import Organisation
 from core.policies import EVERY, NOTHING, Policy, ReadableByEveryone, prefixed, role_of
 from core.roles import Role
-from performance.models import Indicator, ReportingPeriod, Result, Return
+from performance.models import Evidence, Indicator, ReportingPeriod, Result, Return
 
 SUBCONTRACTOR_KINDS = (Organisation.Kind.HUB, Organisation.Kind.LRC)
 
@@ -21,12 +27,19 @@ def _own(user) -> Q:
     return Q(provider_id=user.organisation_id)
 
 
+#: Returns that have left their provider (submitted, accepted, signed off): what others than the provider's own
+#: staff and LCC may read.
+SUBMITTED = ~Q(status__in=Return.OPEN_TO_PROVIDER)
+#: Returns with their provider: a draft, or sent back.
+DRAFTS = Q(status__in=Return.OPEN_TO_PROVIDER)
+
+
 def _subcontractors_returns_in_review(user) -> Q:
     """For the CIO's staff: its sub-contractors' returns once they have left the provider."""
     organisation = user.organisation
     if organisation is None or organisation.kind != Organisation.Kind.CIO:
         return NOTHING
-    return Q(provider__kind__in=SUBCONTRACTOR_KINDS) & ~Q(status__in=Return.OPEN_TO_PROVIDER)
+    return Q(provider__kind__in=SUBCONTRACTOR_KINDS) & SUBMITTED
 
 
 class ReturnPolicy(Policy):
@@ -43,12 +56,16 @@ class ReturnPolicy(Policy):
         "performance.review_any": "review",
         "portal.import_returns": "import",
         "performance.include_drafts": "include_drafts",
+        "performance.add_evidence": "add_evidence",
     }
 
     def rule_view(self, user):
         role = role_of(user)
-        if role in (Role.LCC_OFFICER, Role.FUNDER_REVIEWER):
+        if role == Role.LCC_OFFICER:
             return EVERY
+        if role == Role.FUNDER_REVIEWER:
+            # A provider's draft is its own (and LCC's to see): funders read a return once it is submitted.
+            return SUBMITTED
         if role == Role.CIO_STAFF:
             return _own(user) | _subcontractors_returns_in_review(user)
         if role == Role.PROVIDER_STAFF:
@@ -82,6 +99,16 @@ class ReturnPolicy(Policy):
             return EVERY
         return None
 
+    def rule_add_evidence(self, user):
+        """Add or replace a return's evidence (and a survey's figures): LCC any return; its own staff until it
+        is signed off."""
+        role = role_of(user)
+        if role == Role.LCC_OFFICER:
+            return EVERY
+        if role in (Role.CIO_STAFF, Role.PROVIDER_STAFF):
+            return _own(user) & ~Q(status=Return.Status.SIGNED_OFF)
+        return None
+
     rule_send_back = rule_review
     rule_validate = rule_review
 
@@ -99,17 +126,13 @@ class ReturnPolicy(Policy):
         return self.rule_edit(user)
 
     def rule_include_drafts(self, user):
-        """Whose draft (or sent-back) returns may count in this user's dashboard when they ask for drafts:
-        every provider's for LCC, its own for the CIO's staff, none for funders (a provider's draft is seen
-        only by its own staff and by LCC). None: the user may not ask for drafts at all."""
-        role = role_of(user)
-        if role == Role.LCC_OFFICER:
-            return EVERY
-        if role == Role.CIO_STAFF:
-            return _own(user)
-        if role == Role.FUNDER_REVIEWER:
-            return NOTHING
-        return None
+        """Whose draft (or sent-back) returns may count in this user's dashboard when they ask for drafts: the
+        drafts among the returns ``rule_view`` lets them read (one rule: every provider's for LCC, its own for
+        the CIO's staff, none for funders). None: the user may not ask for drafts at all (hubs, LRCs and the
+        peer review member read the published dashboard)."""
+        if role_of(user) not in (Role.LCC_OFFICER, Role.CIO_STAFF, Role.FUNDER_REVIEWER):
+            return None
+        return self.rule_view(user) & DRAFTS
 
 
 returns = ReturnPolicy()
@@ -123,6 +146,8 @@ class ResultPolicy(Policy):
     permissions = {"portal.view_dashboard": "dashboard", "portal.export": "export"}
 
     def rule_view(self, user):
+        if role_of(user) == Role.PEER_REVIEWER:
+            return Q(pk__in=_disputed_results())
         rule = returns.rule_view(user)
         return None if rule is None else prefixed(rule, "return_obj__")
 
@@ -131,6 +156,26 @@ class ResultPolicy(Policy):
 
     def rule_export(self, user):
         return EVERY if role_of(user) not in (None, Role.PEER_REVIEWER) else None
+
+
+def _disputed_results():
+    """The results whose RAG rating a dispute challenges (read through the reverse relation: disputes sit
+    above this app)."""
+    return Result.objects.filter(disputes__isnull=False)
+
+
+class EvidencePolicy(Policy):
+    """Evidence is read by whoever may read its return (and by the peer review member, a disputed result's
+    return's evidence); who adds or replaces it is the return's policy's ``add_evidence``."""
+
+    model = Evidence
+    permissions = {"performance.view_evidence": "view"}
+
+    def rule_view(self, user):
+        if role_of(user) == Role.PEER_REVIEWER:
+            return Q(return_obj__in=Return.objects.filter(results__in=_disputed_results()))
+        rule = returns.rule_view(user)
+        return None if rule is None else prefixed(rule, "return_obj__")
 
 
 class PeriodPolicy(ReadableByEveryone):
@@ -153,7 +198,8 @@ class IndicatorPolicy(ReadableByEveryone):
 
 
 results = ResultPolicy()
+evidence = EvidencePolicy()
 periods = PeriodPolicy()
 indicators = IndicatorPolicy()
 
-POLICIES = (returns, results, periods, indicators)
+POLICIES = (returns, results, evidence, periods, indicators)

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from performance.models import Indicator, NotReportedReason, Rag
+from performance.units import figure_error
 
 HUNDRED = Decimal("100")
 
@@ -69,11 +70,19 @@ def result_entry_errors(
     """Check one row. Consistency rules apply to every save (a draft too); ``complete`` adds the rules
     a row must meet before its return can be submitted. Returns {field: message}, empty when the row is fine.
 
+    - Figures are what the indicator's unit accepts (performance.units): counts whole and not negative, ...
     - Not reported needs a reason from the fixed list; "other" needs text.
     - A Q indicator with a target is rated from its figures; a different rating needs a written reason.
     - NAR, X and ONE OFF indicators (and Q ones without a target) are self-rated and need a narrative.
     """
     errors = text_errors(entry, label=label)
+    if errors:
+        return errors
+    # Figures the indicator's unit does not accept (a negative or part count, a percentage over 100).
+    for name, what in (("actual", "actual figure"), ("target", "target")):
+        message = figure_error(indicator, getattr(entry, name), label=label, what=what)
+        if message:
+            errors[name] = message
     if errors:
         return errors
     if entry.rag and entry.rag not in Rag.values:

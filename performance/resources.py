@@ -3,8 +3,10 @@ the rows read without saving anything (the framework's ``targets_import`` servic
 nothing, through the same writer as the targets page).
 
 Columns: ``indicator`` (its code), ``financial_year`` (2011/12), ``quarter`` (annual, or Q1 to Q4),
-``provider`` (a provider's code; empty for every provider), ``value``, ``version`` (as exported: a row whose
-target has changed since the file was exported is refused; empty for a new target, or to overwrite).
+``provider`` (a provider's code; empty for every provider), ``district`` (a district's slug, like ``blaby``, for
+the rows reported per district; empty for every district; a file without this column sets no district's),
+``value``, ``version`` (as exported: a row whose target has changed since the file was exported is refused;
+empty for a new target, or to overwrite).
 """
 
 from dataclasses import dataclass
@@ -15,10 +17,13 @@ from import_export import fields, resources, widgets
 
 from contracts.models import Organisation
 from core.periods import format_financial_year, parse_financial_year
+from districts.models import District
 from performance.exports import neutralise
 from performance.models import Indicator, Target
 
-COLUMNS = ("indicator", "financial_year", "quarter", "provider", "value", "version")
+COLUMNS = ("indicator", "financial_year", "quarter", "provider", "district", "value", "version")
+#: Columns a file may leave out (read as empty in every row).
+OPTIONAL_COLUMNS = ("district", "version")
 
 
 class CodeWidget(widgets.ForeignKeyWidget):
@@ -41,6 +46,25 @@ class CodeWidget(widgets.ForeignKeyWidget):
 
     def render(self, value, obj=None, **kwargs):
         return neutralise(value.code) if value is not None else ""
+
+
+class DistrictWidget(widgets.ForeignKeyWidget):
+    """A district by its slug (as the returns file and the district pages write it); empty for every district."""
+
+    def __init__(self):
+        super().__init__(District, field="slug")
+
+    def clean(self, value, row=None, **kwargs):
+        text = "" if value is None else str(value).strip()
+        if not text:
+            return None
+        found = District.objects.filter(slug=text.lower()).first()
+        if found is None:
+            raise ValueError(f"no district has the slug {text!r}: use a slug like blaby, or leave it empty")
+        return found
+
+    def render(self, value, obj=None, **kwargs):
+        return neutralise(value.slug) if value is not None else ""
 
 
 class FinancialYearWidget(widgets.Widget):
@@ -108,6 +132,7 @@ class TargetRow:
     financial_year: int
     quarter: int | None
     provider: Organisation | None
+    district: District | None
     value: Decimal
     version: int | None
 
@@ -119,13 +144,14 @@ class TargetResource(resources.ModelResource):
     financial_year = fields.Field("financial_year", "financial_year", FinancialYearWidget())
     quarter = fields.Field("quarter", "quarter", QuarterWidget())
     provider = fields.Field("provider", "provider", CodeWidget(Organisation, required=False, noun="provider"))
+    district = fields.Field("district", "district", DistrictWidget())
     value = fields.Field("value", "value", ValueWidget())
     version = fields.Field("version", "version", VersionWidget())
 
     class Meta:
         model = Target
         fields = COLUMNS
-        import_id_fields = ("indicator", "financial_year", "quarter", "provider")
+        import_id_fields = ("indicator", "financial_year", "quarter", "provider", "district")
         export_order = COLUMNS
         clean_model_instances = False  # the service checks each row against the framework's rules
         skip_diff = True
@@ -147,6 +173,7 @@ class TargetResource(resources.ModelResource):
                 financial_year=instance.financial_year,
                 quarter=instance.quarter,
                 provider=instance.provider,
+                district=instance.district,
                 value=instance.value,
                 version=instance.version if self._version_given else None,
             )
@@ -154,6 +181,8 @@ class TargetResource(resources.ModelResource):
 
     def import_row(self, row, instance_loader, **kwargs):
         self._row_number = kwargs["row_number"]
+        for name in OPTIONAL_COLUMNS:
+            row.setdefault(name, "")
         self._version_given = str(row.get("version") or "").strip() != ""
         return super().import_row(row, instance_loader, **kwargs)
 

@@ -12,7 +12,8 @@ from contracts.policies import subcontracts as subcontract_policy
 from contracts.selectors import providers_owing_returns
 from core.workflow import transition_refusal
 from districts.models import District
-from performance.models import Indicator, ReportingPeriod, Result, Return, Target
+from performance.models import Evidence, Indicator, ReportingPeriod, Result, Return, Target
+from performance.policies import evidence as evidence_policy
 from performance.policies import returns as return_policy
 
 #: The workflow's review steps: what a reviewer's list waits for.
@@ -49,31 +50,73 @@ def rows_owed_by(
 @dataclass(frozen=True)
 class TargetFound:
     value: Decimal
-    scope: str  # e.g. "VASL, Q3" or "all providers, annual"
+    scope: str  # e.g. "VASL, Q3", "VAL, Blaby, annual", "Blaby, annual" or "all providers, annual"
 
 
-def target_rank(provider_id: int | None, quarter: int | None) -> tuple[bool, bool]:
-    """How specific a target is: a provider's own beats the all-provider one, a quarter's beats the annual one.
+def target_rank(provider_id: int | None, quarter: int | None, district_id: int | None = None) -> tuple[bool, ...]:
+    """How specific a target is: a provider's own for the district beats the provider's own, which beats the
+    district's (for every provider), which beats the one for all; within each, a quarter's beats the annual one.
     The one rule for which target applies (``targets_for``, and what a change of target touches)."""
-    return (provider_id is not None, quarter is not None)
+    return (provider_id is not None, district_id is not None, quarter is not None)
 
 
-def target_applying(targets, *, provider_id: int, quarter: int):
-    """Of ``targets`` (dicts or objects with provider_id, quarter and value, for one indicator and year), the one
-    that applies to this provider in this quarter, or None."""
+def target_applying(targets, *, provider_id: int, quarter: int, district_id: int | None = None):
+    """Of ``targets`` (dicts or objects with provider_id, district_id, quarter and value, for one indicator and
+    year), the one that applies to this provider's row (of ``district_id``, or its row without a district) in
+    this quarter, or None."""
     best = None
     for target in targets:
         get = target.get if isinstance(target, dict) else lambda name, t=target: getattr(t, name)
         if get("provider_id") not in (None, provider_id) or get("quarter") not in (None, quarter):
             continue
-        if best is None or target_rank(get("provider_id"), get("quarter")) > best[0]:
-            best = (target_rank(get("provider_id"), get("quarter")), target)
+        if get("district_id") not in (None, district_id):
+            continue
+        rank = target_rank(get("provider_id"), get("quarter"), get("district_id"))
+        if best is None or rank > best[0]:
+            best = (rank, target)
     return None if best is None else best[1]
 
 
-def targets_for(*, provider: Organisation, period: ReportingPeriod, indicators=None) -> dict[int, TargetFound]:
-    """Each indicator's target for the provider in the period: a provider's own over the all-provider one,
-    a quarter's over the annual one. Keyed by indicator id; indicators without a target are absent."""
+class TargetsApplying:
+    """Each row's target for one provider in one period: ``get(indicator_id, district_id)`` (``district_id``
+    None for a row without a district), or ``[indicator_id]`` / ``[(indicator_id, district_id)]``."""
+
+    def __init__(self, candidates: dict[int, list[dict]], *, provider: Organisation, quarter: int):
+        self.candidates, self.provider, self.quarter = candidates, provider, quarter
+
+    def get(self, indicator_id: int, district_id: int | None = None) -> TargetFound | None:
+        target = target_applying(
+            self.candidates.get(indicator_id, ()),
+            provider_id=self.provider.pk,
+            quarter=self.quarter,
+            district_id=district_id,
+        )
+        if target is None:
+            return None
+        parts = [self.provider.code if target["provider_id"] else None, target["district__name"]]
+        if not any(parts):
+            parts = ["all providers"]
+        parts.append(f"Q{target['quarter']}" if target["quarter"] else "annual")
+        return TargetFound(target["value"], ", ".join(part for part in parts if part))
+
+    def __getitem__(self, key) -> TargetFound:
+        indicator_id, district_id = key if isinstance(key, tuple) else (key, None)
+        found = self.get(indicator_id, district_id)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __contains__(self, key) -> bool:
+        try:
+            self[key]
+        except KeyError:
+            return False
+        return True
+
+
+def targets_for(*, provider: Organisation, period: ReportingPeriod, indicators=None) -> TargetsApplying:
+    """Each indicator's target for the provider's rows in the period (per district where it reports so): the
+    most specific of those set (``target_rank``). Indicators without a target give None."""
     qs = Target.objects.filter(
         Q(provider=provider) | Q(provider__isnull=True),
         Q(quarter=period.quarter) | Q(quarter__isnull=True),
@@ -82,22 +125,31 @@ def targets_for(*, provider: Organisation, period: ReportingPeriod, indicators=N
     if indicators is not None:
         qs = qs.filter(indicator__in=indicators)
     by_indicator: dict[int, list[dict]] = {}
-    for target in qs.values("indicator_id", "provider_id", "quarter", "value"):
+    for target in qs.values("indicator_id", "provider_id", "district_id", "district__name", "quarter", "value"):
         by_indicator.setdefault(target["indicator_id"], []).append(target)
-    found = {}
-    for indicator_id, candidates in by_indicator.items():
-        target = target_applying(candidates, provider_id=provider.pk, quarter=period.quarter)
-        scope = (provider.code if target["provider_id"] else "all providers") + (
-            f", Q{target['quarter']}" if target["quarter"] else ", annual"
-        )
-        found[indicator_id] = TargetFound(target["value"], scope)
-    return found
+    return TargetsApplying(by_indicator, provider=provider, quarter=period.quarter)
 
 
 def return_for_user(user, pk: int) -> Return:
     """The return with this id if the user may see it; raises Return.DoesNotExist otherwise (a 404)."""
     returns = Return.objects.select_related("provider", "period", "updated_by")
     return return_policy.instances_for(user, "view", returns).get(pk=pk)
+
+
+def evidence_return_for_user(user, pk: int) -> Return:
+    """The return whose evidence page this user may open: one they may read, or one holding evidence they may
+    read (the peer review member: a disputed rating's return). Raises Return.DoesNotExist otherwise."""
+    try:
+        return return_for_user(user, pk)
+    except Return.DoesNotExist:
+        readable = evidence_policy.instances_for(user, "view").values("return_obj_id")
+        return Return.objects.select_related("provider", "period").filter(pk__in=readable).get(pk=pk)
+
+
+def evidence_of_return(user, return_obj: Return):
+    """The return's documents this user may read, with what each is for and who uploaded it."""
+    documents = Evidence.objects.filter(return_obj=return_obj).select_related("result__indicator", "uploaded_by")
+    return evidence_policy.instances_for(user, "view", documents)
 
 
 def previous_return_for(user, return_obj: Return) -> Return | None:

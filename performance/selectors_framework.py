@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from contracts.models import Organisation
 from contracts.selectors import providers_owing_returns
+from districts.models import District
 from performance.models import (
     FrameworkChange,
     FrameworkPublication,
@@ -28,9 +29,13 @@ def quarter_label(quarter: int | None) -> str:
     return "annual" if quarter is None else f"Q{quarter}"
 
 
-def scope_label(provider: Organisation | None, quarter: int | None) -> str:
-    """Whose target and for when, as people read it: "VASL, Q1" or "all providers, annual"."""
-    return f"{provider.code if provider else 'all providers'}, {quarter_label(quarter)}"
+def scope_label(provider: Organisation | None, quarter: int | None, district: District | None = None) -> str:
+    """Whose target, where and for when, as people read it: "VASL, Q1", "VAL, Blaby, annual", "Blaby, Q2" (every
+    provider's rows for Blaby) or "all providers, annual"."""
+    parts = [provider.code if provider else None, district.name if district else None]
+    if not any(parts):
+        parts = ["all providers"]
+    return ", ".join([part for part in parts if part] + [quarter_label(quarter)])
 
 
 def framework_years() -> list[int]:
@@ -87,17 +92,35 @@ def providers_reporting(indicator: Indicator, financial_year: int) -> QuerySet[O
     )
 
 
+def reports_by_district(provider: Organisation, indicator: Indicator) -> bool:
+    """Whether the provider reports the indicator once per district (the CIO, for the local indicators)."""
+    return provider.kind == Organisation.Kind.CIO and indicator.for_cio and indicator.by_district
+
+
+def districts_reported(indicator: Indicator, financial_year: int) -> QuerySet[District]:
+    """The districts the indicator is reported for in the year (the rows of the CIOs that report it per
+    district: their counties' districts), by name; none when nobody reports it per district."""
+    cios = [
+        provider.county_id
+        for provider in providers_reporting(indicator, financial_year)
+        if reports_by_district(provider, indicator)
+    ]
+    return District.objects.filter(county_id__in=cios).order_by("name")
+
+
 def targets_of(indicator: Indicator, financial_year: int) -> QuerySet[Target]:
-    return Target.objects.filter(indicator=indicator, financial_year=financial_year).select_related("provider")
+    return Target.objects.filter(indicator=indicator, financial_year=financial_year).select_related(
+        "provider", "district"
+    )
 
 
 def target_set_fingerprint(indicator: Indicator, financial_year: int) -> str:
     """A digest of the indicator's targets for the year as stored now: a page that set them from another digest
     was opened before someone else's change (a target added, changed or removed)."""
     rows = sorted(
-        (row["provider_id"] or 0, row["quarter"] or 0, str(row["value"]), row["version"])
+        (row["provider_id"] or 0, row["district_id"] or 0, row["quarter"] or 0, str(row["value"]), row["version"])
         for row in Target.objects.filter(indicator=indicator, financial_year=financial_year).values(
-            "provider_id", "quarter", "value", "version"
+            "provider_id", "district_id", "quarter", "value", "version"
         )
     )
     return hashlib.sha256(json.dumps([indicator.pk, financial_year, rows]).encode()).hexdigest()
@@ -111,7 +134,9 @@ def framework_changes(publication: FrameworkPublication) -> QuerySet[FrameworkCh
 def late_target_changes_of_return(return_obj: Return) -> dict[int, list[LateTargetChange]]:
     """The target changes made after this return was submitted that touch its ratings, by indicator id."""
     found: dict[int, list[LateTargetChange]] = {}
-    changes = return_obj.late_target_changes.select_related("changed_by", "provider").order_by("changed_at", "id")
+    changes = return_obj.late_target_changes.select_related("changed_by", "provider", "district").order_by(
+        "changed_at", "id"
+    )
     for change in changes:
         found.setdefault(change.indicator_id, []).append(change)
     return found
@@ -131,7 +156,9 @@ def late_target_ratings(period: ReportingPeriod, returns: QuerySet[Return] | Non
     """For the period, each counted return's ratings given against a target changed after it was submitted
     (``returns``: the returns the dashboard counts; default every counted return of the period)."""
     returns = returns if returns is not None else Return.objects.counted().filter(period=period)
-    changes = LateTargetChange.objects.select_related("indicator", "provider", "changed_by").order_by("changed_at")
+    changes = LateTargetChange.objects.select_related("indicator", "provider", "district", "changed_by").order_by(
+        "changed_at"
+    )
     rows = []
     for return_obj in (
         returns.filter(late_target_changes__isnull=False)

@@ -9,7 +9,7 @@ Every service takes the acting ``user`` (None when run from the command line by 
 import datetime
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,7 +18,17 @@ from core.services import lock_current, record_history, refuse_if_stale, save_ne
 from core.workflow import declared, require_step, transition_refusal
 from districts.models import District
 from performance import events
-from performance.models import Indicator, ReportingPeriod, Result, Return, Validation, not_locked
+from performance.evidence import evidence_file_errors
+from performance.models import (
+    Evidence,
+    Indicator,
+    ReportingPeriod,
+    Result,
+    Return,
+    SurveyFigure,
+    Validation,
+    not_locked,
+)
 from performance.rag import ResultEntry, rag_settled, result_entry_errors, row_label
 from performance.selectors import (
     HistoryEntry,
@@ -123,11 +133,12 @@ def _entry_from_result(result: Result) -> ResultEntry:
     )
 
 
-def _row_target(entry: ResultEntry, targets: dict, indicator_id: int):
-    """The row's target: the one it gives, else the indicator's target for the provider and period."""
+def _row_target(entry: ResultEntry, targets, result: Result):
+    """The row's target: the one it gives, else the indicator's target for the provider, period and the row's
+    district."""
     if entry.target is not None:
         return entry.target
-    found = targets.get(indicator_id)
+    found = targets.get(result.indicator_id, result.district_id)
     return found.value if found else None
 
 
@@ -199,7 +210,7 @@ def return_save(
                 continue
             indicator, district = owed[key]
             result = Result(return_obj=return_obj, indicator=indicator, district=district)
-        target = _row_target(entry, targets, result.indicator_id)
+        target = _row_target(entry, targets, result)
         row_errors = _row_errors(result, entry, target, complete=False)
         if row_errors:
             errors[key] = row_errors
@@ -224,8 +235,10 @@ def return_save(
             for name, value in values.items():
                 setattr(result, name, value)
             if changed and result.validation != Validation.SELF_RATED:
-                # New figures have not been checked: the reviewer's verdict was on the old ones.
+                # New figures have not been checked: the reviewer's verdict (and its comment, kept in the row's
+                # history) was on the old ones.
                 result.validation = Validation.SELF_RATED
+                result.validation_comment = ""
             to_save.append((result, result.pk is None))
         else:
             report.unchanged += 1
@@ -259,7 +272,7 @@ def return_incomplete_rows(return_obj: Return) -> dict[RowKey, dict[str, str]]:
             errors[key] = {"rag": f"{row_label(indicator, district)}: choose a RAG rating"}
     for key, result in results.items():
         entry = _entry_from_result(result)
-        row_errors = _row_errors(result, entry, _row_target(entry, targets, result.indicator_id), complete=True)
+        row_errors = _row_errors(result, entry, _row_target(entry, targets, result), complete=True)
         if row_errors:
             errors[key] = row_errors
     return errors
@@ -413,7 +426,8 @@ def results_validate(*, return_obj: Return, user, verdicts: dict[int, tuple[str,
         if verdict not in Validation.values:
             errors[result_id] = {"validation": f"{label}: choose validated or challenged"}
             continue
-        comment = (comment or "").strip()
+        # A row put back to self-rated carries no reviewer's comment (the old one stays in its history).
+        comment = "" if verdict == Validation.SELF_RATED else (comment or "").strip()
         if verdict == Validation.CHALLENGED and not comment:
             errors[result_id] = {"validation_comment": f"{label}: say why you challenge the rating"}
             continue
@@ -516,3 +530,88 @@ def period_lock(*, period: ReportingPeriod, user=None) -> bool:
 def results_as_entries(return_obj: Return) -> dict[RowKey, ResultEntry]:
     """The return's rows as they stand, in the shape ``return_save`` takes (to change a few and save)."""
     return {(r.indicator_id, r.district_id): _entry_from_result(r) for r in return_obj.results.all()}
+
+
+class EvidenceRefused(ReturnRefused):
+    """An evidence document refused; ``errors`` maps each form field to its message."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+def _evidence_document(upload) -> tuple[str, int]:
+    errors, sniffed = evidence_file_errors(upload)
+    if errors:
+        raise EvidenceRefused({"document": errors[0]})
+    return sniffed.content_type, upload.size
+
+
+@transaction.atomic
+def evidence_add(*, return_obj: Return, user, title: str, upload, result: Result | None = None) -> Evidence:
+    """Keep ``upload`` (checked by size and by its bytes' type) as evidence for the return, or one of its
+    results; the document goes to the default storage, its row and the history say who and when."""
+    _require(user, "performance.add_evidence", return_obj)
+    if result is not None and result.return_obj_id != return_obj.pk:
+        raise EvidenceRefused({"result": "Choose one of this return's own indicators, or none for the whole return."})
+    if not (title or "").strip():
+        raise EvidenceRefused({"title": "Enter a title for the document, saying what it shows."})
+    content_type, size = _evidence_document(upload)
+    evidence = Evidence(
+        return_obj=return_obj,
+        result=result,
+        title=title.strip(),
+        original_name=upload.name[:255],
+        content_type=content_type,
+        size=size,
+        uploaded_by=user,
+        uploaded_at=timezone.now(),
+    )
+    evidence.document.save(upload.name, upload, save=False)
+    return save_with_history(evidence, user=user, reason="Evidence added")
+
+
+@transaction.atomic
+def evidence_replace(*, evidence: Evidence, user, upload, version: int | None, reason: str = "") -> Evidence:
+    """Replace a document with a new one: the old file stays in the storage and in the history (its row as
+    it was), so what was relied on can still be read. Refused when the evidence moved on since it was read."""
+    _require(user, "performance.add_evidence", evidence.return_obj)
+    current = lock_current(evidence, version=version, stale=_evidence_stale)
+    content_type, size = _evidence_document(upload)
+    current.document.save(upload.name, upload, save=False)
+    current.original_name = upload.name[:255]
+    current.content_type = content_type
+    current.size = size
+    current.uploaded_by = user
+    current.uploaded_at = timezone.now()
+    return save_new_version(current, user=user, reason=(reason or "Document replaced"))
+
+
+def _evidence_stale(current: Evidence, version: int) -> EvidenceRefused:
+    return EvidenceRefused(
+        {
+            "version": f"{current.title} was replaced by someone else after you opened it (you had version "
+            f"{version}, it is now version {current.version}). Check the newest document and try again."
+        }
+    )
+
+
+@transaction.atomic
+def survey_figure_record(
+    *, result: Result, user, dimension: str, category: str, sample_size: int, value=None
+) -> SurveyFigure:
+    """Record (or correct) a survey-based result's sample and figure, overall or for one type of group or
+    location; in the history."""
+    _require(user, "performance.add_evidence", result.return_obj)
+    if not result.indicator.survey_based:
+        raise EvidenceRefused({"dimension": f"{result.indicator.code} is not measured by a survey."})
+    category = "" if dimension == SurveyFigure.Dimension.OVERALL else (category or "").strip()
+    figure = SurveyFigure.objects.filter(result=result, dimension=dimension, category=category).first()
+    figure = figure or SurveyFigure(result=result, dimension=dimension, category=category)
+    figure.sample_size = sample_size
+    figure.value = value
+    try:
+        figure.full_clean()
+    except ValidationError as error:
+        raise EvidenceRefused({name: "; ".join(messages) for name, messages in error.message_dict.items()}) from error
+    return save_with_history(figure, user=user, reason="Survey figure recorded", validate=False)

@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
 from contracts.models import Organisation
+from core.numbers import figure
 from core.tables import PortalTable
 from performance.dashboard import MOVE_LABELS, RETURN_STATUS_LABELS, TIMELINESS_LABELS
 from performance.exports import ExportField
@@ -25,8 +26,8 @@ NUMERIC = {"th": {"class": "numeric"}, "td": {"class": "numeric"}}
 def rag_word(rag: str):
     """A RAG rating written as a word, coloured only in support; an empty rating reads "Not rated"."""
     if not rag:
-        return format_html('<span class="rag rag--not_reported">{}</span>', "Not rated")
-    return format_html('<span class="rag rag--{}">{}</span>', rag, RAG_LABELS.get(rag, rag))
+        return format_html('<span class="rag {}">{}</span>', Rag.css_class(rag), "Not rated")
+    return format_html('<span class="rag {}">{}</span>', Rag.css_class(rag), RAG_LABELS.get(rag, rag))
 
 
 def rag_text(rag: str) -> str:
@@ -236,11 +237,18 @@ class ResultTable(PortalTable):
         super().__init__(*args, **kwargs)
         self.caption = caption
 
-    def render_rag(self, value):
-        return rag_word(value)
+    def render_rag(self, record):
+        # The stored code, not the label django-tables2 hands a choices field's column.
+        return rag_word(record.rag)
 
     def render_indicator(self, value):
         return indicator_link(value)
+
+    def render_actual(self, value):
+        return figure(value)
+
+    def render_target(self, value):
+        return figure(value)
 
     def value_indicator(self, value):
         return value
@@ -261,6 +269,18 @@ class SeriesTable(PortalTable):
     label = tables.Column(verbose_name="Period", orderable=False)
     actual = tables.Column(verbose_name="Actual", attrs=NUMERIC, default="–", orderable=False)
     target = tables.Column(verbose_name="Target", attrs=NUMERIC, default="–", orderable=False)
+
+    def render_actual(self, value):
+        return figure(value)
+
+    def render_target(self, value):
+        return figure(value)
+
+    def value_actual(self, value):
+        return value
+
+    def value_target(self, value):
+        return value
 
 
 class PerThousandColumn(tables.Column):
@@ -284,10 +304,10 @@ class MoneyColumn(tables.Column):
 
 
 class ThousandsColumn(tables.Column):
-    """A whole number with thousands separators on the page; the number itself in an export."""
+    """A figure with thousands separators on the page (core.numbers.figure); the number itself in an export."""
 
     def render(self, value):
-        return f"{value:,}"
+        return figure(value)
 
     def value(self, value):
         return value
@@ -332,19 +352,19 @@ class LocalityTable(PortalTable):
             extra += [
                 (
                     f"loc_{n}_cio",
-                    tables.Column(verbose_name=f"{prefix}CIO (VAL)", attrs=NUMERIC, orderable=False, default="–"),
+                    ThousandsColumn(verbose_name=f"{prefix}CIO (VAL)", attrs=NUMERIC, orderable=False, default="–"),
                 ),
                 (
                     f"loc_{n}_hub",
-                    tables.Column(verbose_name=f"{prefix}Hub", attrs=NUMERIC, orderable=False, default="–"),
+                    ThousandsColumn(verbose_name=f"{prefix}Hub", attrs=NUMERIC, orderable=False, default="–"),
                 ),
                 (
                     f"loc_{n}_lrc",
-                    tables.Column(verbose_name=f"{prefix}LRC", attrs=NUMERIC, orderable=False, default="–"),
+                    ThousandsColumn(verbose_name=f"{prefix}LRC", attrs=NUMERIC, orderable=False, default="–"),
                 ),
                 (
                     f"loc_{n}_total",
-                    tables.Column(verbose_name=f"{prefix}Total", attrs=NUMERIC, orderable=False, default="–"),
+                    ThousandsColumn(verbose_name=f"{prefix}Total", attrs=NUMERIC, orderable=False, default="–"),
                 ),
                 (
                     f"loc_{n}_per_1000",

@@ -1,20 +1,6 @@
-from django.urls import path, register_converter
+from django.urls import path
 
-import contracts.views_360giving  # noqa: F401  (registers the financial_year converter: 2011-12)
-from performance.views import dashboard, framework, imports, periods, returns
-
-
-class FileFormatConverter:
-    regex = "csv|xlsx"
-
-    def to_python(self, value):
-        return value
-
-    def to_url(self, value):
-        return value
-
-
-register_converter(FileFormatConverter, "file_format")
+from performance.views import dashboard, evidence, framework, imports, periods, return_sections, returns
 
 app_name = "performance"
 
@@ -22,12 +8,27 @@ urlpatterns = [
     path("returns/", returns.MyReturnsView.as_view(), name="my_returns"),
     path("returns/review/", returns.ReviewListView.as_view(), name="review_list"),
     path("returns/import/", imports.ReturnImportView.as_view(), name="import"),
+    path("returns/import/template.csv", imports.ReturnImportTemplateView.as_view(), name="import_template"),
     path("returns/<int:pk>/", returns.ReturnDetailView.as_view(), name="return"),
+    path(
+        "returns/<int:pk>/sections/<slug:section>/",
+        return_sections.ReturnSectionView.as_view(),
+        name="return_section",
+    ),
+    path("returns/<int:pk>/check/", return_sections.ReturnCheckView.as_view(), name="return_check"),
     path("returns/<int:pk>/accept/", returns.ReturnAcceptView.as_view(), name="return_accept"),
     path("returns/<int:pk>/send-back/", returns.ReturnSendBackView.as_view(), name="return_send_back"),
     path("returns/<int:pk>/sign-off/", returns.ReturnSignOffView.as_view(), name="return_sign_off"),
     path("returns/<int:pk>/reopen/", returns.ReturnReopenView.as_view(), name="return_reopen"),
     path("returns/<int:pk>/validate/", returns.ReturnValidateView.as_view(), name="return_validate"),
+    path("returns/<int:pk>/evidence/", evidence.ReturnEvidenceView.as_view(), name="return_evidence"),
+    path("evidence/<int:pk>/", evidence.EvidenceDownloadView.as_view(), name="evidence"),
+    path("evidence/<int:pk>/replace/", evidence.EvidenceReplaceView.as_view(), name="evidence_replace"),
+    path(
+        "evidence/<int:pk>/versions/<int:history_id>/",
+        evidence.EvidenceDownloadView.as_view(),
+        name="evidence_version",
+    ),
     path("periods/", periods.PeriodListView.as_view(), name="periods"),
     path("periods/<int:pk>/lock/", periods.PeriodLockView.as_view(), name="period_lock"),
     path("dashboard/", dashboard.DashboardView.as_view(), name="dashboard"),
@@ -57,6 +58,7 @@ urlpatterns = [
         name="targets_export",
     ),
     path("framework/<financial_year:year>/targets/<str:code>/", framework.TargetsSetView.as_view(), name="targets_set"),
+    path("indicators/", dashboard.IndicatorListView.as_view(), name="indicators"),
     path("indicators/<str:code>/", dashboard.IndicatorView.as_view(), name="indicator"),
     path(
         "indicators/<str:code>/export.<file_format:file_format>",

@@ -4,6 +4,7 @@ server got them."""
 
 import email
 import email.policy
+import re
 import socket
 
 import pytest
@@ -33,6 +34,20 @@ class Inbox:
     def clear(self):
         self.messages.clear()
 
+    def to(self, address: str) -> list[email.message.EmailMessage]:
+        return [m for m in self.messages if m["X-Envelope-To"] == address]
+
+    @staticmethod
+    def body(message) -> str:
+        return message.get_body(preferencelist=("plain",)).get_content()
+
+    def link_to(self, address: str, path_start: str) -> str:
+        """The path of the link starting with ``path_start`` in the last email to ``address``."""
+        (message,) = self.to(address)[-1:]
+        match = re.search(r"https?://[^/\s]+(" + re.escape(path_start) + r"\S+)", self.body(message))
+        assert match, f"no {path_start} link in: {self.body(message)}"
+        return match.group(1)
+
 
 class SMTPServer:
     def __init__(self, port: int):
@@ -56,18 +71,26 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def smtp(settings):
-    """A running SMTP server that Django's SMTP backend sends to; ``smtp.stop()`` takes it down (the port
-    then refuses connections) and ``smtp.start()`` brings it back on the same port."""
+def running_server(settings):
+    """Start a server and point Django's SMTP backend at it; yields the server, stops it afterwards."""
     server = SMTPServer(_free_port())
     server.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = server.port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     settings.EMAIL_USE_TLS = False
     settings.EMAIL_TIMEOUT = 5
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def smtp(settings):
+    """A running SMTP server that Django's SMTP backend sends to; ``smtp.stop()`` takes it down (the port
+    then refuses connections) and ``smtp.start()`` brings it back on the same port."""
     settings.DEFAULT_FROM_EMAIL = "portal@example.org"
     settings.PORTAL_BASE_URL = "https://portal.example.org"
-    yield server
-    server.stop()
+    yield from running_server(settings)

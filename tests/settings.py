@@ -7,3 +7,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The suite reads the primary everywhere (with DATABASE_REPLICA_URL set, the replica alias mirrors it);
 # tests/replication/ turns replica reads on against a real streaming standby.
 READ_REPLICA = None
+
+# The suite's uploaded evidence goes to a throwaway folder, never the project's media/.
+import tempfile  # noqa: E402
+
+MEDIA_ROOT = tempfile.mkdtemp(prefix="vcsportal-test-media-")

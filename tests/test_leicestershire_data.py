@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from contracts.models import Allocation, Contract, Contribution, Funder, Organisation, Outcome, SubContract
 from districts.models import District
 from performance.models import Indicator, ReportingPeriod, Result, Return
+from performance.units import figure_error
 from vcsportal.leicestershire import CONTRACT_REFERENCE, load_leicestershire
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +148,31 @@ def test_database_refuses_not_reported_without_a_reason():
     result.rag = "not_reported"
     with pytest.raises(IntegrityError), transaction.atomic():
         result.save()
+
+
+def test_indicators_have_the_units_the_review_gives_them():
+    """Appendix Eight, Table Two: the "Percentage of ..." indicators are percentages, VAL-15 is the funding groups
+    were supported to raise (£s raised), every other is a count (of groups, enquiries, opportunities, events); the
+    review gives no ratio."""
+    units = dict(Indicator.objects.values_list("code", "unit"))
+    percentages = {f"VAL-{n:02d}" for n in (2, 7, 9, 10, 12, 19, 20, 22, 23, 24, 26, 27, 28)}
+    assert {code for code, unit in units.items() if unit == Indicator.Unit.PERCENTAGE} == percentages
+    assert {code for code, unit in units.items() if unit == Indicator.Unit.MONEY} == {"VAL-15"}
+    assert {code for code, unit in units.items() if unit == Indicator.Unit.COUNT} == set(units) - percentages - {
+        "VAL-15"
+    }
+    # The short names say so too.
+    for indicator in Indicator.objects.all():
+        assert indicator.short_name.startswith("%") == (indicator.unit == Indicator.Unit.PERCENTAGE), indicator.code
+
+
+def test_every_2010_11_figure_loaded_is_within_its_units_bounds():
+    """The loaded figures (the review's own, and the illustrative hub ones) pass the rule every channel applies;
+    a source figure that broke it would be listed here, not corrected."""
+    results = Result.objects.filter(return_obj__period__financial_year=2010).select_related("indicator", "district")
+    figures = [(r, name, getattr(r, name)) for r in results for name in ("actual", "target")]
+    assert sum(value is not None for _r, _name, value in figures) > 0
+    outside = [
+        (str(r), name, value) for r, name, value in figures if figure_error(r.indicator, value, label=str(r), what=name)
+    ]
+    assert outside == []

@@ -78,6 +78,6 @@ def test_every_govuk_class_a_page_uses_is_in_the_stylesheet(login):
 def test_the_stylesheet_leaves_out_the_components_no_page_uses():
     built = _defined(BUILT)
     used = _source_classes()
-    for component in ("govuk-accordion", "govuk-tabs", "govuk-header", "govuk-cookie-banner", "govuk-task-list"):
+    for component in ("govuk-accordion", "govuk-tabs", "govuk-header", "govuk-cookie-banner"):
         assert component not in used, f"{component} is used now: import it in frontend/portal.scss"
         assert component not in built, f"{component} is in the stylesheet though no page uses it"

@@ -20,3 +20,19 @@ class VcsportalConfig(AppConfig):
                 request.session[DUE_SESSION_KEY] = second_factor_due_at_sign_in(user)
 
         user_logged_in.connect(remember_whether_a_second_factor_is_due, dispatch_uid="second_factor_due")
+
+        # The admin registered every app's admins when it became ready (it is first in INSTALLED_APPS).
+        from django.contrib import admin
+
+        from core.admin import refuse_huge_dates_in_date_hierarchies
+
+        refuse_huge_dates_in_date_hierarchies(admin.site)
+
+        # A password change revokes the person's API token (vcsportal.api.tokens).
+        from django.db.models.signals import post_save, pre_save
+
+        from vcsportal.api.tokens import password_about_to_change, revoke_tokens_when_the_password_changed
+        from vcsportal.models import User
+
+        pre_save.connect(password_about_to_change, sender=User, dispatch_uid="api_token_password")
+        post_save.connect(revoke_tokens_when_the_password_changed, sender=User, dispatch_uid="api_token_revoke")

@@ -17,14 +17,27 @@ from contracts.models import (
     ContractYear,
     Contribution,
     Funder,
+    FundingPrinciple,
     Organisation,
     Outcome,
+    PlanFigure,
+    PlanObjective,
+    PlanOutcome,
     SubContract,
 )
 from core.periods import Period
 from core.services import save_with_history
 from districts.models import County, District, NegotiationNote
-from performance.models import Indicator, ReportingPeriod, Result, Return, Target
+from performance.models import (
+    Indicator,
+    IndicatorAmendment,
+    RatingSplit,
+    ReportingPeriod,
+    Result,
+    Return,
+    SourceContradiction,
+    Target,
+)
 from performance.services import period_open
 from vcsportal import leicestershire_data as data
 
@@ -290,6 +303,7 @@ def load_leicestershire() -> LoadReport:
                 "for_lrc": False,
                 "by_district": False,
                 "is_illustrative": False,
+                "survey_based": item["code"] in data.SURVEY_INDICATORS,
                 "note": item["note"],
             },
         )
@@ -337,6 +351,7 @@ def load_leicestershire() -> LoadReport:
                     "financial_year": year,
                     "quarter": None,
                     "provider": None,
+                    "district": None,
                 },
                 {"value": figures["target"]},
             )
@@ -349,6 +364,7 @@ def load_leicestershire() -> LoadReport:
                     "financial_year": YEAR_2010,
                     "quarter": None,
                     "provider": None,
+                    "district": None,
                 },
                 {"value": item["annual_target"]},
             )
@@ -408,6 +424,8 @@ def load_leicestershire() -> LoadReport:
     if opened.results_created:
         name = Result._meta.verbose_name_plural
         report.created[name] = report.created.get(name, 0) + opened.results_created
+    load_review_findings(report)
+    load_plan_2007(report)
     return report
 
 
@@ -419,3 +437,93 @@ def _signed_off_return(report: LoadReport, organisation: Organisation, period: R
         {"provider": organisation, "period": period},
         {"status": Return.Status.SIGNED_OFF, "submitted_at": due, "accepted_at": due, "signed_off_at": due},
     )
+
+
+def load_review_findings(report: LoadReport) -> None:
+    """What the review says about its own figures (issue 16, items 3 and 4): which of VAL's indicators are not
+    under its complete control, the eight amended for 2010/11, Table One's City and County ratings, the
+    contradictions flagged (both sides kept) and Appendix One's funding principles. Runs after the indicators,
+    periods and districts are loaded; idempotent like the rest."""
+    indicators = {indicator.code: indicator for indicator in Indicator.objects.filter(for_cio=True, by_district=False)}
+    by_number = {indicator.number: indicator for indicator in indicators.values() if indicator.code.startswith("VAL-")}
+    for number, indicator in by_number.items():
+        _upsert(
+            report,
+            Indicator,
+            {"code": indicator.code},
+            {"under_provider_control": number not in data.NOT_UNDER_VAL_COMPLETE_CONTROL},
+        )
+    for number, kind, what_changed in data.INDICATOR_AMENDMENTS_2010:
+        _upsert(
+            report,
+            IndicatorAmendment,
+            {"indicator": by_number[number], "financial_year": YEAR_2010},
+            {"kind": kind, "what_changed": what_changed, "source": data.AMENDMENTS_SOURCE},
+        )
+    for code, label, area, rag in data.RATING_SPLITS:
+        _upsert(
+            report,
+            RatingSplit,
+            {"indicator": indicators[code], "period": ReportingPeriod.objects.by_label(label), "area": area},
+            {"rag": rag, "source": data.RATING_SPLITS_SOURCE},
+        )
+    for item in data.CONTRADICTIONS:
+        _upsert(
+            report,
+            SourceContradiction,
+            {"code": item["code"]},
+            {
+                "title": item["title"],
+                "indicator": indicators[item["indicator"]] if item["indicator"] else None,
+                "period": ReportingPeriod.objects.by_label(item["period"]) if item["period"] else None,
+                "district": District.objects.get(slug=item["district"]) if item["district"] else None,
+                **{
+                    name: item[name]
+                    for name in (
+                        "first_claim",
+                        "first_source",
+                        "first_amount",
+                        "second_claim",
+                        "second_source",
+                        "second_amount",
+                        "stated_figures",
+                    )
+                },
+            },
+        )
+    for item in data.FUNDING_PRINCIPLES:
+        _upsert(report, FundingPrinciple, {"code": item["code"]}, {k: v for k, v in item.items() if k != "code"})
+
+
+def load_plan_2007(report: LoadReport) -> None:
+    """The 2007 plan as the baseline (issue 16, item 5): its funding figures as a historical arrangement, and its
+    three outcomes with their objectives against the 2011 framework's strands. Idempotent."""
+    for code, label, amount, unit, approximate, compares_with, source in data.PLAN_2007_FIGURES:
+        _upsert(
+            report,
+            PlanFigure,
+            {"code": code},
+            {
+                "plan": data.PLAN_2007,
+                "label": label,
+                "amount": amount,
+                "unit": unit,
+                "is_approximate": approximate,
+                "compares_with": compares_with,
+                "source": source,
+            },
+        )
+    for number, wording, objectives in data.PLAN_2007_OUTCOMES:
+        outcome = _upsert(
+            report,
+            PlanOutcome,
+            {"plan": data.PLAN_2007, "number": number},
+            {"wording": wording, "source": data.PLAN_2007_OUTCOMES_SOURCE},
+        )
+        for objective_number, objective_wording, strand in objectives:
+            _upsert(
+                report,
+                PlanObjective,
+                {"outcome": outcome, "number": objective_number},
+                {"wording": objective_wording, "strand": strand},
+            )

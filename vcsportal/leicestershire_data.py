@@ -729,6 +729,10 @@ VAL_INDICATORS = [
 # only that CHs rate five and LRCs two, all using the same indicators (Table Three, section 8.4); the hub
 # reporting format (May 2010) covers "Volunteering and Group Support". Names per DOMAIN.md. LOC-3 is the
 # one name the review quotes from the hubs' reports (section 8.5), so it is not marked illustrative.
+#: The survey-based indicators whose results record a sample size and breakdowns (Appendix Eight, Table Two:
+#: #20 "broken down by type of group", #24 "broken down by location").
+SURVEY_INDICATORS = {"VAL-20": "broken down by type of group", "VAL-24": "broken down by location"}
+
 LOCAL_INDICATORS = [
     {
         "code": "LOC-1",
@@ -887,6 +891,314 @@ NEGOTIATION_STATUS_DEC_2010 = {
 }
 
 
+# --- what the review says about its own figures (issue 16, items 3 and 4) ----------------------------------
+
+# Table One, column "Amendments for 2010/2011": the indicators marked "Not under VAL complete control".
+NOT_UNDER_VAL_COMPLETE_CONTROL = [1, 7, 8, 11, 12, 16]
+
+# Section 8.4: "There were 8 changes to the 30 indicators. Of these, three changes (16, 18 and 21) moved away from
+# measurable targets to being more process focused. Another three (1, 4 and 14) were simplifications in wording.
+# The final two (12 and 29) updated or made targets sharper." What changed is Table One's wording for each.
+AMENDMENTS_SOURCE = "Review, section 8.4 and Appendix Eight, Table One"
+INDICATOR_AMENDMENTS_2010 = [
+    # number, kind (8.4), what changed (Table One)
+    (1, "wording", "Wording change (simplification)"),
+    (4, "wording", "Possible change / not implemented"),
+    (12, "target", 'Change from "agencies" to "commissioners and other relevant staff"'),
+    (14, "wording", "Wording change (simplification)"),
+    (16, "process", 'Indicator change (from "increase in the value of" to "evidence of work to")'),
+    (18, "process", 'Indicator change (from "percentage of" to "evidence of work with")'),
+    (21, "process", 'Indicator change (from "percentage of" to "evidence of work with")'),
+    (29, "target", 'Wording to be changed (from "development of" to "implementation of")'),
+]
+
+# Table One splits some Oct-Dec 2009 ratings between the City and the County (the returns hold the County one).
+RATING_SPLITS_SOURCE = "Review, Appendix Eight, Table One"
+RATING_SPLITS = [
+    # indicator, period, area, rating
+    ("VAL-13", "2009/10 Q3", "County", "green"),
+    ("VAL-15", "2009/10 Q3", "City", "green"),
+    ("VAL-15", "2009/10 Q3", "County", "amber"),
+    ("VAL-23", "2009/10 Q3", "County", "amber"),
+    ("VAL-25", "2009/10 Q3", "City", "green"),
+    ("VAL-25", "2009/10 Q3", "County", "amber"),
+]
+
+# Where the review disagrees with itself: flagged, both sides kept.
+CONTRADICTIONS = [
+    {
+        "code": "val-15-green-but-short-of-target",
+        "title": "VAL-15 is rated green, but the review says it appears short of target",
+        "indicator": "VAL-15",
+        "period": "2010/11 Q2",
+        "district": None,
+        "first_claim": 'Rated green in the July-September 2010 temperature check (Table One: "Green (city) Amber '
+        '(county) to green").',
+        "first_source": "Review, Appendix Eight, Table One",
+        "first_amount": None,
+        "second_claim": '"Performance against one indicator (number 15, amount of funding that diverse groups have '
+        'been supported to raise) appears to be short of target." Table Two: "Target for period not clear. '
+        'Appears underachieved."',
+        "second_source": "Review, section 8.2 and Appendix Eight, Table Two",
+        "second_amount": None,
+        "stated_figures": {},
+    },
+    {
+        "code": "indicator-kinds-table-two-against-the-text",
+        "title": "The kinds of target: Table Two's letters against the text's count",
+        "indicator": None,
+        "period": None,
+        "district": None,
+        "first_claim": "Table Two marks each of the 30 indicators Q, NAR, X or ONE OFF; the portal counts them from "
+        "the indicators as loaded.",
+        "first_source": "Review, Appendix Eight, Table Two",
+        "first_amount": None,
+        "second_claim": '"Of the 30 indicators in the VAL PMF, 18 have a quantitative target, in three the target is '
+        'to achieve a one-off event, four have narrative type targets and five have no targets."',
+        "second_source": "Review, section 8.4",
+        "second_amount": None,
+        "stated_figures": {"Q": 18, "ONE_OFF": 3, "NAR": 4, "X": 5},
+    },
+    {
+        "code": "harborough-hub-offer",
+        "title": "Harborough's offer: £68k for three years, or £57,000 a year of transition funding",
+        "indicator": None,
+        "period": None,
+        "district": "harborough",
+        "first_claim": '"The CH did suggest that if the payment to the CH at the existing rate of £68k was made for '
+        "three years in line with the possible extension of VAL contract, it would be followed by a new model of "
+        'infrastructure delivery that would be tendered."',
+        "first_source": "Review, section 6.3",
+        "first_amount": Decimal("68000.00"),
+        "second_claim": '"At the very end of the meeting the Hub suggested they would be happy with 3 years '
+        'transition funding at £57,000 pa - with VAL then taking on support services directly."',
+        "second_source": "Review, Appendix Five (progress report on locality negotiations, 6 December 2010)",
+        "second_amount": Decimal("57000.00"),
+        "stated_figures": {},
+    },
+]
+
+# Appendix One (Appendix A of the review's terms of reference): the principles agreed for the Community Hubs.
+FUNDING_PRINCIPLES = [
+    {
+        "code": "core-funding-per-voluntary-action",
+        "organisation_kind": "hub",
+        "amount_per_year": Decimal("70000.00"),
+        "wording": "The Leader of the County Council has extended this funding to an additional £70,000 core "
+        "funding p.a. for the Community Voluntary Actions.",
+        "source": "Review, Appendix One (principles for Community Hubs)",
+    },
+    {
+        "code": "core-funding-per-volunteer-centre",
+        "organisation_kind": "lrc",
+        "amount_per_year": Decimal("10000.00"),
+        "wording": "... with £10,000 core funding p.a. for the independent Volunteer Centres on an ongoing basis.",
+        "source": "Review, Appendix One (principles for Community Hubs)",
+    },
+]
+
+
+# --- the 2007 plan as the baseline (issue 16, item 5) ----------------------------------------------------------
+# seeds/001_1e1b197ef05db538.txt: "VCS Infrastructure Support Draft Strategic and Delivery Plan 2008-2014".
+
+PLAN_2007 = "2007 draft strategic and delivery plan, 2008-2014"
+PLAN_2007_FIGURES = [
+    # code, label, amount, unit, approximate, compares with, source
+    (
+        "sustainable-funding",
+        "Ongoing sustainable funding each delivery model is based on (County Council, PCT, some District Council)",
+        Decimal("1100000.00"),
+        "money",
+        True,
+        "pooled_total",
+        "2007 plan, Analysis of the models: Assumptions",
+    ),
+    (
+        "district-councils-funding",
+        "Total District Council funding (some of it for direct services rather than infrastructure)",
+        Decimal("173000.00"),
+        "money",
+        True,
+        "district_councils",
+        "2007 plan, Assumptions, footnote 6",
+    ),
+    (
+        "hub-and-spoke-per-district",
+        "Hub and spoke model: local provision per district (a third of a Chief Officer's salary and costs)",
+        Decimal("82000.00"),
+        "money",
+        True,
+        "per_district_local",
+        "2007 plan, Hub and spoke model",
+    ),
+    (
+        "on-cost-equipment",
+        "Equipment costs added to salaries",
+        Decimal("1"),
+        "percentage",
+        False,
+        "",
+        "2007 plan, Assumptions",
+    ),
+    (
+        "on-cost-direct",
+        "Direct costs added to salaries",
+        Decimal("15"),
+        "percentage",
+        False,
+        "",
+        "2007 plan, Assumptions",
+    ),
+    (
+        "on-cost-accommodation",
+        "Accommodation added to salaries",
+        Decimal("5"),
+        "percentage",
+        False,
+        "",
+        "2007 plan, Assumptions",
+    ),
+]
+
+# The three outcomes and their objectives ("We will do this by"), wording as in the plan (1.5's list of areas
+# left out). Strand: the 2011 framework's strand each objective serves, our reading; "" where it serves none of
+# the three (the infrastructure's own leadership, planning and value for money, outcome 3).
+PLAN_2007_OUTCOMES_SOURCE = "2007 plan, Outcomes and objectives for 2008-14"
+PLAN_2007_OUTCOMES = [
+    (
+        1,
+        "Frontline voluntary and community sector organisations will be operating more efficiently and effectively, "
+        "improving their capacity, quality and reach to improve their impact on individuals and communities.",
+        [
+            (
+                "1.1",
+                "Creating a seamless service for the city and the county so that all groups are able to access "
+                "information, signposting and support simply and at a time and in a way that suits them "
+                "following their first contact.",
+                "capacity",
+            ),
+            (
+                "1.2",
+                "Establishing a seamless service for potential volunteers for the city and county so that they can "
+                "access information about opportunities.",
+                "volunteering",
+            ),
+            (
+                "1.3",
+                "Providing access to facilities and start up and capacity building advice to small groups, for "
+                "example around governance, business planning, small grants, volunteer management and developing "
+                "volunteering opportunities through a range of mechanisms.",
+                "capacity",
+            ),
+            (
+                "1.4",
+                "Where face-to-face support is needed for groups or for volunteers, including individual "
+                "consultancy or interviews, training or workshops, or access to written information, we will develop a "
+                "network of outreach locations.",
+                "capacity",
+            ),
+            (
+                "1.5",
+                "Providing more in-depth support coordinated sub-regionally for larger and developing "
+                "organisations including consultancy and training support to local infrastructure support workers.",
+                "capacity",
+            ),
+        ],
+    ),
+    (
+        2,
+        "By 2014 frontline voluntary and community sector organisations' and groups' voices will be heard by all "
+        "appropriate strategic bodies and partnerships and will be actively influencing and shaping future "
+        "strategies, policies and practices.",
+        [
+            (
+                "2.1",
+                "Coordinating voluntary and community sector networks and forums to inform research, "
+                "policymaking and representation.",
+                "coordination",
+            ),
+            (
+                "2.2",
+                "Ensuring that the voluntary and community sector is able to directly influence policy "
+                "development at all local authority and public agency levels.",
+                "coordination",
+            ),
+            (
+                "2.3",
+                "Coordinating consortia where there is a need for joint planning or delivery of services.",
+                "coordination",
+            ),
+            ("2.4", "Undertaking and commissioning research and policy analysis.", "coordination"),
+            (
+                "2.5",
+                "Supporting voluntary and community sector representatives at multi-agency partnerships.",
+                "coordination",
+            ),
+            (
+                "2.6",
+                "Analysing intelligence gained from monitoring, user needs, forums and networks to take a "
+                "pro-active approach to policy development and representation.",
+                "coordination",
+            ),
+            ("2.7", "Providing technical support in specialist areas to meet identified needs.", "capacity"),
+        ],
+    ),
+    (
+        3,
+        "By 2014 voluntary and community sector infrastructure support services will be planning and delivering "
+        "effective and value for money services based on information about performance and users' needs.",
+        [
+            (
+                "3.1",
+                "Ensuring that there is clear leadership, accountability and strategic planning of "
+                "infrastructure services.",
+                "",
+            ),
+            (
+                "3.2",
+                "Undertaking targeted pieces of work with groups that are disadvantaged and/or under-represented "
+                "amongst infrastructure service users.",
+                "capacity",
+            ),
+            ("3.3", "Targeting support to where it is most needed.", ""),
+            (
+                "3.4",
+                "Ensuring that groups can access consistent services from a range of locations that cross city, "
+                "county and district boundaries.",
+                "capacity",
+            ),
+            ("3.5", "Ensuring that there is no unnecessary duplication of work.", ""),
+            (
+                "3.6",
+                "Collecting monitoring and user needs information to allow more sophisticated planning and "
+                "targeting of services.",
+                "",
+            ),
+            (
+                "3.7",
+                "Developing and implementing performance management systems to assure the quality of our work.",
+                "",
+            ),
+            (
+                "3.8",
+                "Implementing a workforce development strategy to improve the knowledge and skills of our "
+                "workers, including paid staff and volunteers.",
+                "",
+            ),
+            ("3.9", "Prioritising work and refocusing resources if necessary to meet changing demands.", ""),
+            (
+                "3.10",
+                "Developing a marketing strategy to promote the impact of the voluntary and community sector and "
+                "infrastructure support services.",
+                "coordination",
+            ),
+            ("3.11", "Generating income for infrastructure services by offering training and consultancy.", ""),
+            ("3.12", "Ensuring value for money.", ""),
+        ],
+    ),
+]
+
+
 # --- consistency checks (run on import) --------------------------------------------------------------
 
 assert [o["number"] for o in OUTCOMES] == list(range(1, 25))
@@ -924,5 +1236,20 @@ assert set(NEGOTIATION_STATUS_DEC_2010) == {
     "oadby-and-wigston",
 }
 assert all(s in ("not_agreed", "part_agreed", "agreed") for s, _ in NEGOTIATION_STATUS_DEC_2010.values())
+
+assert len(INDICATOR_AMENDMENTS_2010) == 8 and {n for n, _k, _w in INDICATOR_AMENDMENTS_2010} == {
+    1,
+    4,
+    12,
+    14,
+    16,
+    18,
+    21,
+    29,
+}
+assert sum(CONTRADICTIONS[1]["stated_figures"].values()) == 30
+
+assert [n for n, _w, _o in PLAN_2007_OUTCOMES] == [1, 2, 3]
+assert all(strand in ("", *STRANDS) for _n, _w, objectives in PLAN_2007_OUTCOMES for _o, _t, strand in objectives)
 
 del _kinds, _RAG_RANK, _declines, _org, _ratings, _expected, _counts, _totals

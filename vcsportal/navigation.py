@@ -50,6 +50,7 @@ NAVIGATION: list[Link] = [
             "performance:targets_set",
             "performance:targets_copy",
             "performance:targets_import",
+            "performance:indicators",
         ),
     ),
     Link("performance:periods", "Reporting periods", "Open, lock and reopen periods.", "portal.manage_periods"),

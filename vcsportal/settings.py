@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "django_tables2",
     "django_filters",
+    "import_export",  # the admin's Import and Export buttons (targets)
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -77,6 +78,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Every answer to a signed-in session or an API token: Cache-Control no-store. Above the compression, which
+    # leaves alone only the answers a view itself marks no-store (the credential pages, the sign-in page).
+    "vcsportal.no_store.NoStoreWhenSignedInMiddleware",
     # Below whitenoise (static files are compressed ahead of time), above everything that writes a body.
     "vcsportal.compression.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -122,6 +126,13 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+# SQLite (the default) answers two people saving at once as PostgreSQL does: a write transaction takes the
+# database's write lock when it begins (BEGIN IMMEDIATE), so the second waits for the first (up to
+# SQLITE_TIMEOUT seconds) and then finds the version moved on, a 409, rather than failing "database is locked".
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE", timeout=int(os.environ.get("SQLITE_TIMEOUT", "20"))
+    )
 # A PostgreSQL streaming replica of the primary (a standby made with pg_basebackup): the reads that may lag a
 # moment go there (vcsportal.db_routing); everything else stays on the primary. In tests the alias mirrors the
 # primary (Django's MIRROR), so the suite needs no standby; tests/replication/ runs against a real one.
@@ -161,6 +172,20 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = os.environ.get("AXES_ENABLED", "1") == "1"
 
+# Behind a reverse proxy. TRUSTED_PROXY_COUNT says how many proxies in front of the portal each add the client's
+# address to X-Forwarded-For and set X-Forwarded-Proto (0, the default: gunicorn faces the clients directly).
+# Only then are those headers believed: a request's scheme comes from X-Forwarded-Proto (so HTTPS is recognised
+# behind a proxy that ends TLS), and login lockouts are keyed on the client's address as the nearest proxies saw
+# it (vcsportal.proxies.client_address: the entry of X-Forwarded-For that the outermost trusted proxy wrote,
+# counting from the right, which a client cannot forge), not on the proxy's own address. Without a proxy both
+# headers are ignored (anyone could send them): the scheme is the connection's, the address REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 (no proxy) or the number of proxies in front")
+if TRUSTED_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+AXES_CLIENT_IP_CALLABLE = "vcsportal.proxies.client_address"
+
 # Two-factor sign-in (django-otp): the issuer is the name authenticator apps show beside the code. Wrong codes
 # slow the next tries down per device (1, 2, 4, 8... seconds), as django-axes does for passwords.
 OTP_TOTP_THROTTLE_FACTOR = 1
@@ -196,8 +221,28 @@ USE_THOUSAND_SEPARATOR = False
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded evidence lives in the default storage: the filesystem (MEDIA_ROOT, never served as public media: the
+# portal's evidence view checks who may read it), or an S3-compatible bucket when AWS_STORAGE_BUCKET_NAME is set
+# (django-storages; credentials from the usual AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY environment variables).
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media"))
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "").strip()
+if AWS_STORAGE_BUCKET_NAME:
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -243,7 +288,6 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import template
 
+from core.numbers import figure as format_figure
 from core.periods import format_financial_year
 
 register = template.Library()
@@ -17,6 +18,12 @@ def money(value, empty="not stated"):
     value = Decimal(value)
     sign = "−" if value < 0 else ""
     return f"{sign}£{abs(value):,.2f}"
+
+
+@register.filter
+def figure(value, empty="–"):
+    """A count or measure: ``120`` (never ``120.00``), ``85,382``, ``12.5`` (core.numbers.figure)."""
+    return format_figure(value, empty)
 
 
 @register.filter

@@ -16,10 +16,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import TemplateView, View
-from django_tables2 import RequestConfig
 
+from core.paging import paginate_table
 from core.replicas import ReadsMayLagMixin
-from performance import charts, dashboard
+from performance import charts, dashboard, selectors_review
 from performance.exports import table_response
 from performance.filters import DashboardFilterSet
 from performance.models import Indicator
@@ -176,9 +176,7 @@ class DashboardSectionView(DashboardMixin, TemplateView):
 
     def paginate(self, table, prefix: str):
         """Page ``table`` by its own ``<prefix>page`` parameter, so paging one table leaves the others be."""
-        table.prefix = prefix
-        RequestConfig(self.request, paginate={"per_page": PER_PAGE}).configure(table)
-        return table
+        return paginate_table(self.request, table, per_page=PER_PAGE, prefix=prefix)
 
     def sections(self) -> list[dict]:
         """The sub-navigation: each section's link with this page's filters, and which one is this page."""
@@ -228,6 +226,8 @@ class DashboardView(DashboardSectionView):
         over_time = dashboard.rag_over_time(filters)
         return {
             "headline": dashboard.headline(filters),
+            # A figure counted here that a source contradicts is flagged beside it, not left to a footnote.
+            "flags": list(selectors_review.contradictions_in_view(filters)),
             "drafts_included": list(dashboard.draft_returns_included(filters)),
             "kind_table": tables.build("by-kind"),
             "completeness_table": tables.build("completeness"),
@@ -341,11 +341,11 @@ class IndicatorView(ReadsMayLagMixin, PermissionRequiredMixin, TemplateView):
         indicator = self.get_indicator()
         providers = list(dashboard.indicator_providers(indicator))
         chosen = next((p for p in providers if p.code == self.request.GET.get("provider")), None)
-        chosen = chosen or (providers[0] if providers else None)
+        chosen = chosen or next((p for p in providers if p.has_figures), providers[0] if providers else None)
         series = dashboard.indicator_series(indicator, chosen) if chosen else []
         rag_rows = dashboard.indicator_rag_over_time(indicator)
         history = ResultTable(dashboard.indicator_history(indicator), caption="Every result, period by period")
-        RequestConfig(self.request, paginate={"per_page": 50}).configure(history)
+        paginate_table(self.request, history, per_page=50)
         context.update(
             indicator=indicator,
             outcomes=indicator.outcomes.order_by("number"),
@@ -363,8 +363,33 @@ class IndicatorView(ReadsMayLagMixin, PermissionRequiredMixin, TemplateView):
             rag_table=RagCountsTable(rag_rows, label="Period", caption="RAG ratings over time"),
             history_table=history,
             may_export=self.request.user.has_perm("portal.export"),
+            **selectors_review.indicator_review_notes(indicator),
         )
         return context
+
+
+class IndicatorListView(ReadsMayLagMixin, PermissionRequiredMixin, TemplateView):
+    """The CIO's indicators as the review describes them: the kinds of target counted beside the text's own
+    count, which are not under the provider's complete control, which were amended, which are flagged."""
+
+    permission_required = "portal.view_dashboard"
+    raise_exception = True
+    template_name = "performance/indicator_list.html"
+
+    def get_context_data(self, **kwargs):
+        kinds, kinds_flag = selectors_review.kinds_against_the_text()
+        indicators = list(selectors_review.indicators_with_review_notes())
+        return super().get_context_data(
+            kinds=kinds,
+            kinds_flag=kinds_flag,
+            kinds_flags=[kinds_flag] if kinds_flag else [],
+            counted_total=sum(row.counted for row in kinds),
+            stated_total=sum(row.stated or 0 for row in kinds),
+            indicators=indicators,
+            not_under_control=[i for i in indicators if not i.under_provider_control],
+            amended=[i for i in indicators if i.amendments.all()],
+            **kwargs,
+        )
 
 
 class IndicatorExportView(ReadsMayLagMixin, PermissionRequiredMixin, View):

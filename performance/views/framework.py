@@ -9,8 +9,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
 
+from core.csvfiles import CsvUnreadable, csv_records
 from core.periods import format_financial_year
-from core.views import SiteWidePermissionMixin
+from core.views import Confirmation, SiteWidePermissionMixin, confirmation_page, is_confirmed
 from performance.forms_framework import FrameworkPublishForm, TargetsCopyForm, TargetsForm, TargetsImportForm
 from performance.framework import (
     TargetsImportInvalid,
@@ -22,7 +23,9 @@ from performance.framework import (
     targets_set,
 )
 from performance.models import Indicator, Target
+from performance.resources import COLUMNS
 from performance.selectors_framework import (
+    districts_reported,
     framework_changes,
     framework_years,
     indicators_of_year,
@@ -69,7 +72,9 @@ class FrameworkYearView(SiteWidePermissionMixin, View):
         indicators = list(indicators_of_year(year))
         annual = {
             t.indicator_id: t.value
-            for t in Target.objects.filter(financial_year=year, provider__isnull=True, quarter__isnull=True)
+            for t in Target.objects.filter(
+                financial_year=year, provider__isnull=True, district__isnull=True, quarter__isnull=True
+            )
         }
         for indicator in indicators:
             indicator.annual_target = annual.get(indicator.pk)
@@ -94,9 +99,28 @@ class FrameworkPublishView(SiteWidePermissionMixin, View):
 
     permission_required = MANAGE
     http_method_names = ["post"]
+    irreversible = True
 
     def post(self, request, year):
         form = FrameworkPublishForm(data=request.POST)
+        if form.is_valid() and not is_confirmed(request):
+            label = format_financial_year(year)
+            return confirmation_page(
+                request,
+                Confirmation(
+                    title=f"Publish the {label} framework?",
+                    changes=[
+                        f"The {label} framework (its indicators and targets as they stand now) is published to "
+                        "funders and providers.",
+                        "From then on every change to its indicators or targets is listed on its framework "
+                        "changes page, with who made it, when and why.",
+                    ],
+                    extra=[("Why", form.cleaned_data["reason"])],
+                    warning="A published framework cannot be unpublished.",
+                    button=f"Publish the {label} framework",
+                    cancel_url=_year_url(year),
+                ),
+            )
         if form.is_valid():
             try:
                 publication = framework_publish(
@@ -138,8 +162,9 @@ def _indicator(code: str) -> Indicator:
 
 
 class TargetsSetView(SiteWidePermissionMixin, View):
-    """A year's targets for one indicator, across every provider that reports it and for all of them, annual and
-    per quarter, set on one page (``targets_set``: all or nothing, refused when someone else changed them since
+    """A year's targets for one indicator, across every provider that reports it and for all of them, and (for an
+    indicator reported per district) every district's and the CIO's in each district, annual and per quarter, set
+    on one page (``targets_set``: all or nothing, refused when someone else changed them since
     the page was opened)."""
 
     permission_required = MANAGE
@@ -148,16 +173,16 @@ class TargetsSetView(SiteWidePermissionMixin, View):
     def _form(self, indicator, year, data=None):
         providers = providers_reporting(indicator, year)
         label = format_financial_year(year)
-        form = TargetsForm(data=data, indicator=indicator, providers=providers, year_label=label)
+        districts = districts_reported(indicator, year)
+        form = TargetsForm(data=data, indicator=indicator, providers=providers, year_label=label, districts=districts)
         if data is None:
+            names = {scope: name for name, scope in form.scope_of().items()}
             for target in targets_of(indicator, year):
-                form.initial[self._name(form, target.provider_id, target.quarter)] = target.value.normalize()
+                name = names.get((target.provider_id, target.district_id, target.quarter))
+                if name is not None:  # a target whose provider no longer reports it has no box
+                    form.initial[name] = target.value.normalize()
             form.initial["seen"] = target_set_fingerprint(indicator, year)
         return form
-
-    @staticmethod
-    def _name(form, provider_id, quarter):
-        return next(name for name, scope in form.scope_of().items() if scope == (provider_id, quarter))
 
     def get(self, request, year, code):
         indicator = _indicator(code)
@@ -254,7 +279,12 @@ def _dataset_of(upload) -> tablib.Dataset:
     try:
         if upload.name.lower().endswith(".xlsx"):
             return tablib.Dataset().load(content, format="xlsx")
-        return tablib.Dataset().load(content.decode("utf-8-sig"), format="csv")
+        text = content.decode("utf-8-sig")
+        # Strictly first (core.csvfiles): an open quote would swallow the rows after it.
+        list(csv_records(text, columns=len(COLUMNS)))
+        return tablib.Dataset().load(text, format="csv")
+    except CsvUnreadable as error:
+        raise ValidationError({"file": f"Line {error.line}: {error.message}."}) from None
     except UnicodeDecodeError:
         raise ValidationError({"file": "The CSV file must be saved as UTF-8 text."}) from None
     except Exception:  # a damaged workbook or CSV: tablib and openpyxl raise many kinds

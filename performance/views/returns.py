@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
-from core.views import SiteWidePermissionMixin
+from core.views import Confirmation, SiteWidePermissionMixin, confirmation_page, dry_run, is_confirmed
 from core.workflow import declared, may_fire, transition_refusal, transitions_for
 from performance.forms import CommentForm, ResultRowForm, ReturnVersionForm, ValidationForm
 from performance.models import Return
@@ -26,6 +26,7 @@ from performance.selectors import (
     targets_for,
 )
 from performance.selectors_framework import late_target_changes_of_return
+from performance.selectors_review import contradictions_by_indicator
 from performance.services import (
     ReturnRefused,
     ReturnRowsInvalid,
@@ -35,6 +36,7 @@ from performance.services import (
     return_submit,
     return_transition,
 )
+from performance.views.return_sections import is_task_list, task_list_context
 
 
 def _get_return(request, pk) -> Return:
@@ -119,9 +121,12 @@ def _actions(user, return_obj: Return) -> dict[str, bool]:
     }
 
 
-def _row_forms(return_obj: Return, results, data=None) -> list[ResultRowForm]:
+def _row_forms(return_obj: Return, results, data=None, user=None) -> list[ResultRowForm]:
     targets = targets_for(provider=return_obj.provider, period=return_obj.period)
-    return [ResultRowForm(data=data, result=result, target=targets.get(result.indicator_id)) for result in results]
+    return [
+        ResultRowForm(data=data, result=result, target=targets.get(result.indicator_id, result.district_id), user=user)
+        for result in results
+    ]
 
 
 def _sections(forms_or_results, key=lambda item: item.result if hasattr(item, "result") else item):
@@ -136,6 +141,17 @@ def _sections(forms_or_results, key=lambda item: item.result if hasattr(item, "r
     return sections
 
 
+def landing_after_step(user, return_obj: Return) -> str:
+    """Where a person lands after a step on a return: the return, while they may still see it; else (the CIO
+    sending a hub's return back hands it to its provider, out of the CIO's sight) the returns waiting for
+    their review, or their home page."""
+    if user.has_perm("performance.view_return", return_obj):
+        return return_obj.get_absolute_url()
+    if user.has_perm("performance.review_any"):
+        return reverse("performance:review_list")
+    return reverse("home")
+
+
 class ReturnDetailView(View):
     """One return: its rows (as a form while its provider may edit it), its workflow steps and its history.
     Anyone who may not see it gets a 404, never its data."""
@@ -146,14 +162,21 @@ class ReturnDetailView(View):
         return_obj = _get_return(request, pk)
         return self._render(request, return_obj)
 
-    def _render(self, request, return_obj, *, forms=None, version_form=None, stale=None, status=200, **extra):
+    def _render(
+        self, request, return_obj, *, forms=None, version_form=None, stale=None, status=200, step_forms=None, **extra
+    ):
         actions = _actions(request.user, return_obj)
         results = list(return_results(return_obj))
         late = late_target_changes_of_return(return_obj)
-        for result in results:
-            result.late_changes = late.get(result.indicator_id, [])
-        for form in forms or []:
-            form.result.late_changes = late.get(form.result.indicator_id, [])
+        for result in [*results, *(form.result for form in forms or [])]:
+            result.late_changes = [
+                change
+                for change in late.get(result.indicator_id, [])
+                if change.district_id in (None, result.district_id)
+            ]
+        flags = contradictions_by_indicator(return_obj)
+        for result in [*results, *(form.result for form in forms or [])]:
+            result.flags = flags.get(result.indicator_id, [])
         context = {
             "return": return_obj,
             "actions": actions,
@@ -161,7 +184,10 @@ class ReturnDetailView(View):
             "stale": stale,
             **extra,
         }
-        if actions["edit"]:
+        if actions["edit"] and forms is None and is_task_list(results):
+            # A long return is a task list: its sections are pages of their own.
+            context.update(task_list_context(request, return_obj, results))
+        elif actions["edit"]:
             forms = forms if forms is not None else _row_forms(return_obj, results)
             for form in forms:
                 form.describe_errors()
@@ -180,13 +206,23 @@ class ReturnDetailView(View):
                 for result in results:
                     result.validation_form = given.get(result.pk) or ValidationForm(result=result)
                 context["error_summary"] = [
-                    (result.validation_form[name].auto_id, message)
+                    (
+                        result.validation_form[name].auto_id
+                        if name in result.validation_form.fields
+                        else result.validation_form["validation"].auto_id,
+                        message,
+                    )
                     for result in results
                     for name, errors in result.validation_form.errors.items()
                     for message in errors
                 ]
             context["sections"] = _sections(results)
-        context["steps"] = _steps(request.user, return_obj)
+        context["steps"] = _steps(request.user, return_obj, step_forms)
+        for form in (step_forms or {}).values():
+            context["error_summary"] = [
+                *context.get("error_summary", []),
+                *((form["comment"].auto_id, message) for message in form.errors.get("comment", [])),
+            ]
         context["previous_return"] = previous_return_for(request.user, return_obj)
         context["subcontract"] = subcontract_for(request.user, return_obj)
         return render(request, self.template_name, context, status=status)
@@ -196,7 +232,7 @@ class ReturnDetailView(View):
         if not _can_edit(request.user, return_obj):
             raise PermissionDenied
         results = list(return_results(return_obj))
-        forms = _row_forms(return_obj, results, data=request.POST)
+        forms = _row_forms(return_obj, results, data=request.POST, user=request.user)
         version_form = ReturnVersionForm(data=request.POST)
         valid = version_form.is_valid() & all([form.is_valid() for form in forms])
         if not valid:
@@ -205,12 +241,21 @@ class ReturnDetailView(View):
         entries = {key: form.entry() for key, form in by_key.items() if form.has_changed()}
         version = version_form.cleaned_data["version"]
         submitting = "submit" in request.POST
+        # Check, then confirm: submitting is first tried and undone, so the confirmation page is shown only
+        # for a return that would go; the confirming POST submits it.
+        confirming = submitting and not is_confirmed(request)
         try:
-            with transaction.atomic():
-                if submitting:
-                    return_submit(return_obj=return_obj, user=request.user, version=version, entries=entries)
-                else:
-                    return_save(return_obj=return_obj, user=request.user, version=version, entries=entries)
+            if confirming:
+                confirmation = _submit_confirmation(return_obj, forms, changed=len(entries))
+                dry_run(
+                    lambda: return_submit(return_obj=return_obj, user=request.user, version=version, entries=entries)
+                )
+            else:
+                with transaction.atomic():
+                    if submitting:
+                        return_submit(return_obj=return_obj, user=request.user, version=version, entries=entries)
+                    else:
+                        return_save(return_obj=return_obj, user=request.user, version=version, entries=entries)
         except StaleReturn as error:
             return_obj.refresh_from_db()
             fresh = {result.pk: result for result in return_results(return_obj)}
@@ -236,6 +281,8 @@ class ReturnDetailView(View):
         except ReturnRefused as error:
             messages.error(request, error.message)
             return HttpResponseRedirect(return_obj.get_absolute_url())
+        if confirming:
+            return confirmation_page(request, confirmation)
         if submitting:
             messages.success(request, f"{return_obj} has been submitted.")
         else:
@@ -243,10 +290,27 @@ class ReturnDetailView(View):
         return HttpResponseRedirect(return_obj.get_absolute_url())
 
 
-class ReturnStepView(View):
+def _submit_confirmation(return_obj: Return, forms, *, changed: int) -> Confirmation:
+    """What submitting changes: the status, who reviews it next, and the rows this form brings."""
+    changes = [
+        f"{return_obj} changes from {return_obj.get_status_display()} to Submitted and goes to its reviewers.",
+        f"All {len(forms)} of its rows are sent as they stand on this page.",
+    ]
+    if changed:
+        changes.append(f"{changed} row{'s' if changed != 1 else ''} you changed on this page will be saved first.")
+    return Confirmation(
+        title=f"Submit {return_obj}?",
+        changes=changes,
+        warning="After submitting you cannot change the return unless a reviewer sends it back.",
+        button=f"Submit {return_obj}",
+        cancel_url=return_obj.get_absolute_url(),
+    )
+
+
+class ReturnStepView(ReturnDetailView):
     """A reviewer's workflow step on a return (POST only), fired by ``return_transition``. Whose step it is
     comes first: someone who may not take it is refused (403) before the form is read, never asked to correct
-    a comment they may not write."""
+    a comment they may not write. A missing comment shows the return page again with the error on the field."""
 
     http_method_names = ["post"]
     step = ""
@@ -258,15 +322,19 @@ class ReturnStepView(View):
         custom = declared(return_obj, self.step).custom
         comment = ""
         if "comment_label" in custom:
-            form = CommentForm(data=request.POST, label=custom["comment_label"])
+            form = CommentForm(data=request.POST, label=custom["comment_label"], auto_id=f"{self.step}-%s")
+            if not form.is_valid() and any(
+                step.name == self.step for step in transitions_for(return_obj, request.user)
+            ):
+                return self._render(request, return_obj, step_forms={self.step: form}, status=400)
             comment = form.cleaned_data["comment"] if form.is_valid() else ""
         try:
-            return_transition(return_obj=return_obj, step=self.step, user=request.user, comment=comment)
+            return_obj = return_transition(return_obj=return_obj, step=self.step, user=request.user, comment=comment)
         except ReturnRefused as error:
             messages.error(request, error.message)
         else:
             messages.success(request, self.done_message(return_obj, custom))
-        return HttpResponseRedirect(return_obj.get_absolute_url())
+        return HttpResponseRedirect(landing_after_step(request.user, return_obj))
 
     def done_message(self, return_obj: Return, custom: dict) -> str:
         if self.step == "send_back":
@@ -300,7 +368,7 @@ class ReturnValidateView(ReturnDetailView):
         if not request.user.has_perm("performance.validate_results", return_obj):
             raise PermissionDenied
         results = list(return_results(return_obj))
-        forms = [ValidationForm(data=request.POST, result=result) for result in results]
+        forms = [ValidationForm(data=request.POST, result=result, user=request.user) for result in results]
         if not all([form.is_valid() for form in forms]):
             return self._render(request, return_obj, validation_forms=forms, status=400)
         # A row left out of the post keeps its verdict.

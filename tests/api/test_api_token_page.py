@@ -7,6 +7,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from contracts.models import Contract
+from vcsportal.api.tokens import token_fingerprint
 from vcsportal.models import User
 
 pytestmark = pytest.mark.django_db
@@ -19,22 +20,77 @@ def test_create_then_regenerate_a_token(hub_client):
     assert "You do not have a token yet." in page
     assert "Create a token" in page
 
-    response = hub_client.post(PAGE, follow=True)
+    response = hub_client.post(PAGE)
     token = Token.objects.get(user=user)
     page = response.content.decode()
-    assert token.key in page
+    assert token.key in page and "shown only this once" in page
     assert "Your API token has been created" in page
+    assert "no-store" in response["Cache-Control"]
     # The new key works on the API, and only as its owner.
     api = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
     assert api.get("/api/returns/").json()["count"] == user.organisation.returns.count()
 
     old = token.key
-    page = hub_client.post(PAGE, follow=True).content.decode()
+    page = hub_client.post(PAGE).content.decode()
     new = Token.objects.get(user=user).key
     assert new != old
     assert new in page and old not in page
     assert "The old one no longer works" in page
     assert Client(HTTP_AUTHORIZATION=f"Token {old}").get("/api/returns/").status_code == 401
+
+
+def test_a_key_is_shown_once_then_only_its_fingerprint(hub_client):
+    key = Token.objects.create(user=User.objects.get(username="vasl.hub")).key
+    response = hub_client.get(PAGE)
+    page = response.content.decode()
+    assert key not in page
+    assert token_fingerprint(Token.objects.get(key=key)) in page
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("how", ["the password page", "a password reset", "set_password"])
+def test_a_password_change_revokes_the_token(hub_client, demo_password, how):
+    user = User.objects.get(username="vasl.hub")
+    key = Token.objects.create(user=user).key
+    api = Client(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api.get("/api/returns/").status_code == 200
+    new_password = "a-new-and-long-passphrase-42"
+    if how == "the password page":
+        response = hub_client.post(
+            reverse("password_change"),
+            {"old_password": demo_password, "new_password1": new_password, "new_password2": new_password},
+        )
+        assert response.status_code == 302
+    elif how == "a password reset":
+        from django.contrib.auth.forms import SetPasswordForm
+
+        form = SetPasswordForm(user, {"new_password1": new_password, "new_password2": new_password})
+        assert form.is_valid(), form.errors
+        form.save()
+    else:
+        user.set_password(new_password)
+        user.save()
+    assert not Token.objects.filter(user=user).exists()
+    assert api.get("/api/returns/").status_code == 401
+
+
+def test_signing_in_and_other_saves_keep_the_token(client, demo_password):
+    user = User.objects.get(username="vasl.hub")
+    key = Token.objects.create(user=user).key
+    client.post(reverse("login"), {"username": "vasl.hub", "password": demo_password})
+    user.refresh_from_db()
+    user.first_name = "Renamed"
+    user.save()
+    assert Token.objects.filter(key=key).exists()
+
+
+def test_deactivation_revokes_the_token(login):
+    from vcsportal.people.services import person_deactivate
+
+    user = User.objects.get(username="vasl.hub")
+    key = Token.objects.create(user=user).key
+    person_deactivate(person=user, by=User.objects.get(username="lcc.officer"), reason="Left the organisation")
+    assert not Token.objects.filter(key=key).exists()
 
 
 def test_only_a_post_with_csrf_changes_it():
@@ -46,7 +102,7 @@ def test_only_a_post_with_csrf_changes_it():
     client.get(PAGE)  # a GET never creates one
     assert not Token.objects.filter(user=user).exists()
     response = client.post(PAGE, {"csrfmiddlewaretoken": client.cookies["csrftoken"].value})
-    assert response.status_code == 302
+    assert response.status_code == 200  # the new key, shown this once
     assert Token.objects.filter(user=user).exists()
     assert Client().get(PAGE).status_code == 302  # signed out: to the login page
 

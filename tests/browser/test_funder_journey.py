@@ -54,7 +54,7 @@ def test_funder_changes_period_and_filter_opens_a_district_and_downloads_the_csv
 
     charnwood.get_by_role("link", name="Charnwood").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Charnwood")
-    expect(page.locator(".govuk-summary-list")).to_contain_text("166100")
+    expect(page.locator(".govuk-summary-list")).to_contain_text("166,100")
     journey.check("04-district-charnwood")
 
     # Back on the localities section already checked at step 03, unchanged, so not checked again.

@@ -97,9 +97,13 @@ def test_keyboard_only_completes_and_submits_a_return(journey):
 
     tab_to(journey, "Submit return")
     keyboard.press("Space")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Submit LUTLRC 2010/11 Q3?")
+    journey.check("06-confirm-submit")
+    tab_to(journey, "Submit LUTLRC 2010/11 Q3")
+    keyboard.press("Enter")
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("LUTLRC 2010/11 Q3 has been submitted")
     expect(page.locator(".govuk-summary-list")).to_contain_text("Submitted")
-    journey.check("06-submitted")
+    journey.check("07-submitted")
 
     return_obj = Return.objects.get(provider__code="LUTLRC", period__financial_year=2010, period__quarter=3)
     assert return_obj.status == Return.Status.SUBMITTED
@@ -110,4 +114,4 @@ def test_keyboard_only_completes_and_submits_a_return(journey):
         "LOC-1": ("14.00", "green", "Fourteen enquiries, most from the Lutterworth job club."),
         "LOC-2": ("5.00", "amber", "Five placed; two more start in January."),
     }
-    assert re.search(r"Submitted", page.locator("#history + table").inner_text())
+    assert re.search(r"Submitted", page.locator("#history + .govuk-table__wrapper table").inner_text())

@@ -63,11 +63,17 @@ def test_hub_fills_its_q3_return_fixes_an_error_and_submits(journey):
     expect(reason).to_be_focused()
     reason.select_option(label="Data not yet available")
     page.get_by_role("button", name="Submit return").click()
+    # Check, then confirm: the page says what submitting changes; nothing has changed yet.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Submit VASL 2010/11 Q3?")
+    expect(page.locator("[data-confirm-changes]")).to_contain_text("changes from Draft to Submitted")
+    assert q3_return("VASL").status == Return.Status.DRAFT
+    journey.check("05-confirm-submit")
+    page.get_by_role("button", name="Submit VASL 2010/11 Q3").click()
 
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("VASL 2010/11 Q3 has been submitted")
     expect(page.locator(".govuk-summary-list")).to_contain_text("Submitted")
     assert not page.title().startswith("Error: ")
-    journey.check("05-submitted")
+    journey.check("06-submitted")
 
     return_obj = q3_return("VASL")
     assert return_obj.status == Return.Status.SUBMITTED
@@ -129,7 +135,7 @@ def test_val_challenges_a_rating_and_accepts_then_lcc_signs_off_with_each_step_i
         "Challenged: Amber, but the narrative reports a full quarter: check."
     )
 
-    history = page.locator("#history + table tbody")
+    history = page.locator("#history + .govuk-table__wrapper table tbody")
     rows = [row.inner_text() for row in history.locator("tr").all()]
     steps = [
         ("Signed off", "Laura Officer", "Accepted → Signed off"),

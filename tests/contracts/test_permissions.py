@@ -108,11 +108,13 @@ def test_writes_need_a_csrf_token(objects):
 READ_MATRIX = {
     # page: usernames that get 200 (others 403, or 404 where the object is hidden)
     "contracts:list": {"lcc.officer", "funder.reviewer", "val.staff"},
-    "contracts:detail": {"lcc.officer", "funder.reviewer", "val.staff"},
+    # The fixture's dispute is about VASL's sub-contract: the peer member reads it and its contract (what it
+    # adjudicates), not the contract list, the budget lines or the scenarios.
+    "contracts:detail": {"lcc.officer", "funder.reviewer", "val.staff", "peer.reviewer"},
     "contracts:budget_lines": {"lcc.officer", "funder.reviewer", "val.staff"},
     "contracts:scenarios": {"lcc.officer", "funder.reviewer", "val.staff"},
     "contracts:scenario": {"lcc.officer", "funder.reviewer", "val.staff"},
-    "contracts:subcontract:vasl": {"lcc.officer", "funder.reviewer", "val.staff", "vasl.hub"},
+    "contracts:subcontract:vasl": {"lcc.officer", "funder.reviewer", "val.staff", "vasl.hub", "peer.reviewer"},
     "disputes:list": set(USERS),
     "disputes:detail": {"lcc.officer", "funder.reviewer", "val.staff", "vasl.hub", "peer.reviewer"},
     "districts:list": set(USERS),

@@ -9,9 +9,17 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from contracts.models import Allocation, BudgetLine, BudgetScenario, Contract, Organisation, SubContract
+from contracts.models import (
+    Allocation,
+    BudgetLine,
+    BudgetScenario,
+    Contract,
+    Organisation,
+    SubContract,
+    SubContractVariation,
+)
 from contracts.scenarios import scenario_calculate, split_to_the_penny
-from contracts.services import scenario_create, subcontract_end
+from contracts.services import scenario_create, subcontract_end, subcontract_vary
 from districts.models import District
 from vcsportal.models import User
 
@@ -214,6 +222,7 @@ def test_the_command_prints_the_exact_json_shape(rule):
     data = json.loads(run_command("--year", "2011/12", "--total", "1254878", "--rule", rule, "--format", "json"))
     assert list(data) == [
         "year", "total", "rule", "allocations", "hubs_and_lrcs_share_pct", "cio_frontline_share_pct",
+        "change_pct_by_base",
     ]  # fmt: skip
     assert data["year"] == "2011/12"
     assert data["total"] == "1254878.00"
@@ -282,7 +291,9 @@ def test_adopting_a_scenario_sets_the_year_allocations_and_only_a_new_adoption_r
     second = scenario_create(
         contract=contract, financial_year=2011, name="Population", total=TOTAL, rule="population", user=officer
     )
-    response = lcc_client.post(reverse("contracts:scenario_adopt", args=[first.pk]), {"reason": "Funders agreed"})
+    response = lcc_client.post(
+        reverse("contracts:scenario_adopt", args=[first.pk]), {"reason": "Funders agreed", "confirmed": "yes"}
+    )
     assert response.status_code == 302
     allocations = Allocation.objects.filter(financial_year=2011)
     assert sum(allocations.values_list("amount", flat=True)) == TOTAL
@@ -291,7 +302,9 @@ def test_adopting_a_scenario_sets_the_year_allocations_and_only_a_new_adoption_r
     assert history.history_change_reason.startswith(f"Scenario {first.pk} adopted")
     assert history.history_user == officer
 
-    lcc_client.post(reverse("contracts:scenario_adopt", args=[second.pk]), {"reason": "Peer Review Body view"})
+    lcc_client.post(
+        reverse("contracts:scenario_adopt", args=[second.pk]), {"reason": "Peer Review Body view", "confirmed": "yes"}
+    )
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.adopted, second.adopted) == (False, True)
@@ -301,6 +314,46 @@ def test_adopting_a_scenario_sets_the_year_allocations_and_only_a_new_adoption_r
     # Adopting the adopted one again is refused; there is no "unadopt".
     response = lcc_client.post(reverse("contracts:scenario_adopt", args=[second.pk]), {"reason": "again"})
     assert "already the adopted one" in response.content.decode()
+
+
+def test_adopting_a_scenario_records_a_variation_on_every_sub_contract_it_changes(lcc_client, contract, officer):
+    """Adoption never silently overwrites a value a variation set: each sub-contract whose value for the year
+    changes records a variation (who, when, from the value in force, to the new one, which scenario), and on
+    every sub-contract the last variation of a year ends at that year's value."""
+    vasl = SubContract.objects.get(provider__code="VASL")
+    subcontract_vary(
+        subcontract=vasl, user=officer, version=vasl.version, reason="Harborough", financial_year=2011, amount=60000
+    )
+    scenario = scenario_create(
+        contract=contract, financial_year=2011, name="Equal", total=TOTAL, rule="equal_cut", user=officer
+    )
+    response = lcc_client.post(
+        reverse("contracts:scenario_adopt", args=[scenario.pk]), {"reason": "Funders agreed", "confirmed": "yes"}
+    )
+    assert response.status_code == 302
+    value = Allocation.objects.get(organisation__code="VASL", financial_year=2011).amount
+    latest = SubContractVariation.objects.filter(subcontract=vasl, financial_year=2011).first()
+    assert (latest.amount_before, latest.amount_after, latest.scenario, latest.varied_by) == (
+        Decimal("60000.00"), value, scenario, officer,
+    )  # fmt: skip
+    assert "Equal" in latest.reason and "Funders agreed" in latest.reason
+    for subcontract in SubContract.objects.filter(contract=contract):
+        allocations = dict(
+            Allocation.objects.filter(contract=contract, organisation=subcontract.provider).values_list(
+                "financial_year", "amount"
+            )
+        )
+        last = {}
+        for variation in subcontract.variations.filter(kind="value").order_by("recorded_at", "id"):
+            last[variation.financial_year] = variation.amount_after
+        for year, amount in last.items():
+            assert allocations.get(year) == amount, (
+                f"{subcontract}: {year} value {allocations.get(year)}, varied to {amount}"
+            )
+        assert 2011 in last, f"{subcontract}: adopting the scenario changed its 2011/12 value without a variation"
+    page = lcc_client.get(vasl.get_absolute_url()).content.decode()
+    assert "£60,000.00" in page and "Budget scenario “Equal” adopted" in page
+    assert f'href="{reverse("contracts:scenario", args=[scenario.pk])}"' in page
 
 
 def test_compare_two_scenarios_side_by_side(funder_client, contract, officer):
@@ -344,3 +397,16 @@ def test_custom_percentages_that_do_not_add_up_are_refused_on_the_page(lcc_clien
     response = lcc_client.post(reverse("contracts:scenario_create"), data)
     assert "The percentages add up to 50.00%: they must add up to 100%." in response.content.decode()
     assert not BudgetScenario.objects.filter(name="Bad").exists()
+
+
+def test_the_scenario_form_follows_the_year_chosen_before_any_submit_and_names_rules_in_words(lcc_client):
+    url = reverse("contracts:scenario_create")
+    page = lcc_client.get(url, {"financial_year": "2010/11"})
+    assert page.status_code == 200
+    assert page.context["form"]["financial_year"].value() == "2010/11"
+    assert page.context["chosen_year"] == "2010/11"
+    text = page.content.decode()
+    assert "Equal change for all" in text and "equal_cut</strong>" not in text
+    # A year that is not one shows the contract's last year, never an error before anything was sent.
+    page = lcc_client.get(url, {"financial_year": "soon"})
+    assert page.status_code == 200 and "Error:" not in page.content.decode()

@@ -28,7 +28,10 @@ def test_varying_the_value_records_before_after_reason_and_who(lcc_client, vasl)
     allocation = Allocation.objects.get(organisation__code="VASL", financial_year=2011)
     assert allocation.amount == Decimal("57000.00")
     variation = SubContractVariation.objects.get(subcontract=vasl)
-    assert (variation.kind, variation.amount_before, variation.amount_after) == ("value", None, Decimal("57000.00"))
+    # Against the value then in force: 2011/12 had no allocation yet, so 2010/11's £68,000 carried on.
+    assert (variation.kind, variation.amount_before, variation.amount_after) == (
+        "value", Decimal("68000.00"), Decimal("57000.00"),
+    )  # fmt: skip
     assert variation.varied_by.username == "lcc.officer"
     vary(lcc_client, SubContract.objects.get(pk=vasl.pk), financial_year="2010/11", amount="60000")
     later = SubContractVariation.objects.filter(subcontract=vasl, financial_year=2010).get()
@@ -37,7 +40,8 @@ def test_varying_the_value_records_before_after_reason_and_who(lcc_client, vasl)
     )  # fmt: skip
     assert Allocation.objects.get(organisation__code="VASL", financial_year=2010).history.first().history_user
     page = lcc_client.get(vasl.get_absolute_url()).content.decode()
-    assert "£68,000.00" in page and "£60,000.00 (−£8,000.00)" in page and "Negotiated in Harborough" in page
+    assert "£68,000.00" in page and "£60,000.00" in page and "(−£8,000.00)" in page
+    assert "Negotiated in Harborough" in page
 
 
 def test_varying_term_strands_and_districts_records_each(lcc_client, vasl):
@@ -84,7 +88,7 @@ def test_a_variation_with_no_change_is_refused(lcc_client, vasl):
 def test_ending_a_subcontract(lcc_client, vasl):
     response = lcc_client.post(
         reverse("contracts:subcontract_end", args=[vasl.pk]),
-        {"version": vasl.version, "ended_on": "2012-03-31", "reason": "Transition to VAL"},
+        {"version": vasl.version, "ended_on": "2012-03-31", "reason": "Transition to VAL", "confirmed": "yes"},
     )
     assert response.status_code == 302
     vasl.refresh_from_db()
@@ -126,3 +130,22 @@ def test_creating_needs_every_field_named(lcc_client):
     page = response.content.decode()
     for field in ("provider", "start_year", "end_year", "amount", "reason"):
         assert f'href="#id_{field}' in page, field
+
+
+def test_a_cut_reads_against_the_value_then_in_force(lcc_client, vasl):
+    """A cut for a year not yet allocated reads from the value in force (the last year's), never from "none"."""
+    vary(lcc_client, vasl, financial_year="2011/12", amount="60000")
+    variation = SubContractVariation.objects.get(subcontract=vasl)
+    assert (variation.amount_before, variation.amount_change) == (Decimal("68000.00"), Decimal("-8000.00"))
+    page = lcc_client.get(vasl.get_absolute_url()).content.decode()
+    assert "£68,000.00" in page and "£60,000.00" in page and "(−£8,000.00)" in page
+    assert "+£60,000.00" not in page
+
+
+def test_strands_listed_in_another_order_are_no_change(lcc_client, vasl):
+    assert vasl.strands == ["volunteering", "capacity"]
+    response = vary(lcc_client, vasl, strands=["capacity", "volunteering"])
+    assert response.status_code == 200 and "Nothing was changed" in response.content.decode()
+    response = vary(lcc_client, vasl, strands=["capacity", "volunteering"], financial_year="2011/12", amount="60000")
+    assert response.status_code == 302
+    assert list(SubContractVariation.objects.filter(subcontract=vasl).values_list("kind", flat=True)) == ["value"]

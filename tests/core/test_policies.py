@@ -49,8 +49,8 @@ def test_every_app_with_models_declares_its_policies():
 
 @pytest.fixture
 def some_of_everything():
-    """A budget line, a scenario and disputes (VASL's about its sub-contract, the CIO's about VAC's rating),
-    which the shipped data does not hold."""
+    """A budget line, a scenario, disputes (VASL's about its sub-contract, the CIO's about VAC's rating) and
+    evidence, which the shipped data does not hold."""
     from performance.models import Result
 
     BudgetLineFactory()
@@ -58,6 +58,21 @@ def some_of_everything():
     DisputeFactory()
     challenged = Result.objects.filter(return_obj__provider__code="VAC", return_obj__status="signed_off").first()
     DisputeFactory(user=demo_user("val.staff"), subcontract=None, result=challenged)
+    # Evidence on the challenged rating's return (the peer member reads it) and on VASL's draft (it does not).
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from performance.models import Return
+    from performance.services import evidence_add
+
+    vasl_draft = Return.objects.filter(provider__code="VASL", status="draft").first()
+    for return_obj, result in ((challenged.return_obj, challenged), (vasl_draft, None)):
+        evidence_add(
+            return_obj=return_obj,
+            user=demo_user("lcc.officer"),
+            title="Evidence",
+            upload=SimpleUploadedFile("e.pdf", b"%PDF-1.4\n%%EOF\n"),
+            result=result,
+        )
 
 
 @pytest.mark.parametrize("policy", POLICIES, ids=lambda policy: type(policy).__name__)

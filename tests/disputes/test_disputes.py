@@ -74,7 +74,7 @@ def test_the_chair_sets_a_hearing_and_records_a_binding_decision(peer_client, hu
     response = peer_client.post(reverse("disputes:hearing", args=[dispute.pk]), {"hearing_on": "2011-03-14"})
     assert response.status_code == 302
     response = peer_client.post(
-        reverse("disputes:decide", args=[dispute.pk]), {"decision": "The cut is shared equally."}
+        reverse("disputes:decide", args=[dispute.pk]), {"decision": "The cut is shared equally.", "confirmed": "yes"}
     )
     assert response.status_code == 302
     dispute.refresh_from_db()
@@ -90,14 +90,17 @@ def test_a_decision_needs_text_and_a_hearing_date(peer_client, vasl):
     response = peer_client.post(reverse("disputes:decide", args=[dispute.pk]), {"decision": "Decided"})
     assert "Enter the date the Peer Review Body heard the dispute" in response.content.decode()
     response = peer_client.post(reverse("disputes:decide", args=[dispute.pk]), {"hearing_on": "2011-03-01"})
-    assert 'href="#id_decision"' in response.content.decode()
+    assert 'href="#id_decide_decision"' in response.content.decode()
     dispute.refresh_from_db()
     assert dispute.status == "open"
 
 
 def test_a_decided_dispute_cannot_be_edited_only_referenced(peer_client, hub_client, vasl):
     dispute = dispute_raise(user=User.objects.get(username="vasl.hub"), subject="S", details="D", subcontract=vasl)
-    peer_client.post(reverse("disputes:decide", args=[dispute.pk]), {"decision": "Final", "hearing_on": "2011-03-01"})
+    peer_client.post(
+        reverse("disputes:decide", args=[dispute.pk]),
+        {"decision": "Final", "hearing_on": "2011-03-01", "confirmed": "yes"},
+    )
     edits = [("disputes:decide", {"decision": "Changed"}), ("disputes:hearing", {"hearing_on": "x"})]
     for name, data in edits:
         assert peer_client.post(reverse(name, args=[dispute.pk]), data).status_code == 403

@@ -27,7 +27,7 @@ def test_a_district_page_shows_population_providers_and_money_by_source(funder_c
         contract=contract, financial_year=2010, category="ddo", district=charnwood, amount=Decimal("24000")
     )
     page = funder_client.get(charnwood.get_absolute_url()).content.decode()
-    assert "166100" in page and "2011 Census" in page
+    assert "166,100" in page and "2011 Census" in page
     assert "Voluntary Action Charnwood (VAC, community hub)" in page and "Syston LRC (SYSLRC" in page
     assert "£78,000.00" in page  # VAC £68k + Syston £10k through sub-contracts in 2010/11
     assert "District Development Officer" in page and "£24,000.00" in page

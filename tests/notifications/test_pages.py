@@ -66,5 +66,5 @@ def test_turning_off_a_kind_keeps_the_notification_on_the_page_but_sends_no_emai
 def test_an_essential_kind_cannot_be_turned_off(login):
     response = login("vasl.hub").post(reverse("notifications:preferences"), {"emailed": ["sent_back"]})
     assert response.status_code == 400
-    assert "Select a valid choice" in response.content.decode()
+    assert "from the list" in response.content.decode()
     assert not OptOut.objects.exists()

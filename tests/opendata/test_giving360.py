@@ -258,3 +258,40 @@ def test_pounds_and_pence_survive_as_exact_json_numbers(tmp_path, package_valida
     assert list(package_validator.iter_errors(json.loads(text))) == []
     csv_text, _ = export(tmp_path, "--format", "csv")
     assert "68000.55" in csv_text
+
+
+@pytest.mark.django_db
+def test_every_grant_names_its_data_source_the_open_data_pages_address(tmp_path, settings, package_validator):
+    settings.PORTAL_BASE_URL = "https://vcs.example.org"
+    package = json.loads(export(tmp_path)[0])
+    assert {grant["dataSource"] for grant in package["grants"]} == {"https://vcs.example.org/open-data/360giving/"}
+    assert list(package_validator.iter_errors(package)) == []
+    rows = list(csv.DictReader(io.StringIO(export(tmp_path, "--format", "csv")[0])))
+    assert {row["Data Source"] for row in rows} == {"https://vcs.example.org/open-data/360giving/"}
+
+
+@pytest.mark.django_db
+def test_a_recipients_postcode_is_validated_and_published_when_recorded(tmp_path, package_validator):
+    from django.core.exceptions import ValidationError
+
+    vasl = Organisation.objects.get(code="VASL")
+    vasl.postcode = "LE16 7AW!"
+    with pytest.raises(ValidationError) as refused:
+        vasl.full_clean()
+    assert "postcode" in refused.value.message_dict
+    assert "is not a UK postcode: write it like LE16 7AW" in refused.value.message_dict["postcode"][0]
+    vasl.postcode = "le167aw"
+    vasl.full_clean()
+    assert vasl.postcode == "LE16 7AW"
+    vasl.save()
+
+    package = json.loads(export(tmp_path)[0])
+    grants = grants_by_code(package)
+    assert grants["VASL"]["recipientOrganization"][0]["postalCode"] == "LE16 7AW"
+    assert "postalCode" not in grants["VAC"]["recipientOrganization"][0]  # none recorded: none written
+    assert list(package_validator.iter_errors(package)) == []
+    rows = {
+        row["Recipient Org:Name"]: row for row in csv.DictReader(io.StringIO(export(tmp_path, "--format", "csv")[0]))
+    }
+    assert rows["Voluntary Action South Leicestershire"]["Recipient Org:Postal Code"] == "LE16 7AW"
+    assert rows["Voluntary Action Charnwood"]["Recipient Org:Postal Code"] == ""

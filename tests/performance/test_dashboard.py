@@ -89,6 +89,16 @@ def test_a_rating_that_disappears_counts_as_no_longer_reported(funder_client):
     assert response.context["change"]["no_longer_reported"] == 1
 
 
+def test_ratings_of_a_return_not_yet_submitted_count_apart_from_those_no_longer_reported(funder_client):
+    """2010/11 Q3's returns are drafts: compared with Q2, their ratings are "not yet submitted", never "no longer
+    reported" (which says a provider dropped a rating it gave before)."""
+    response = funder_client.get(CHANGE_URL, {"period": "2010-11-q3", "compare_to": "2010-11-q2"})
+    change = response.context["change"]
+    assert change["no_longer_reported"] == 0
+    assert change["not_yet_submitted"] > 0
+    assert "not yet submitted" in response.content.decode()
+
+
 def test_filters_by_strand_priority_district_rag_and_validation(funder_client):
     base = {"period": "2010-11-q2"}
     volunteering = funder_client.get(URL, {**base, "strand": "volunteering", "provider_kind": ["hub", "lrc"]})

@@ -70,7 +70,7 @@ def set_2010_local_targets(officer, values=None):
         targets_set(
             indicator=loc(code),
             financial_year=2010,
-            values={(None, None): Decimal(value)},
+            values={(None, None, None): Decimal(value)},
             seen=None,
             user=officer,
             reason="Agreed at the hubs' meeting",
@@ -137,7 +137,7 @@ def test_a_targets_page_opened_before_someone_elses_change_is_refused(lcc_client
     targets_set(
         indicator=loc("LOC-2"),
         financial_year=2011,
-        values={(None, None): Decimal("30")},
+        values={(None, None, None): Decimal("30")},
         seen=None,
         user=officer,
         reason="Meanwhile",
@@ -154,7 +154,7 @@ def test_a_target_needs_a_reason(officer):
         targets_set(
             indicator=loc(),
             financial_year=2011,
-            values={(None, None): Decimal("1")},
+            values={(None, None, None): Decimal("1")},
             seen=None,
             user=officer,
             reason=" ",
@@ -167,7 +167,7 @@ def test_only_an_lcc_officer_sets_targets():
             targets_set(
                 indicator=loc(),
                 financial_year=2011,
-                values={(None, None): Decimal("1")},
+                values={(None, None, None): Decimal("1")},
                 seen=None,
                 user=User.objects.get(username=username),
                 reason="Trying",
@@ -183,7 +183,7 @@ def test_the_officer_copies_last_years_targets_with_a_percentage_change(lcc_clie
     targets_set(
         indicator=loc("LOC-1"),
         financial_year=2010,
-        values={(provider("VASL").pk, 2): Decimal("9")},
+        values={(provider("VASL").pk, None, 2): Decimal("9")},
         seen=None,
         user=officer,
         reason="VASL's own Q2",
@@ -223,7 +223,7 @@ def test_a_copy_over_targets_already_set_is_refused_unless_replacing(officer):
     targets_set(
         indicator=loc("LOC-1"),
         financial_year=2011,
-        values={(None, None): Decimal("60")},
+        values={(None, None, None): Decimal("60")},
         seen=None,
         user=officer,
         reason="Set early",
@@ -290,17 +290,17 @@ def test_targets_export_as_csv_and_xlsx_and_import_back(lcc_client, officer):
     assert csv.status_code == 200
     text = csv.content.decode()
     lines = text.strip().splitlines()
-    assert lines[0] == "indicator,financial_year,quarter,provider,value,version"
-    assert "LOC-1,2010/11,annual,,40,1" in lines
+    assert lines[0] == "indicator,financial_year,quarter,provider,district,value,version"
+    assert "LOC-1,2010/11,annual,,,40,1" in lines
     xlsx = lcc_client.get(reverse("performance:targets_export", kwargs={"year": 2010, "file_format": "xlsx"}))
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     rows = [tuple(cell.value for cell in row) for row in sheet.iter_rows()]
-    assert rows[0] == ("indicator", "financial_year", "quarter", "provider", "value", "version")
+    assert rows[0] == ("indicator", "financial_year", "quarter", "provider", "district", "value", "version")
     # Change the workbook: LOC-1 up to 44, a new VASL Q1 target for LOC-2, and import it.
     for row in sheet.iter_rows(min_row=2):
         if row[0].value == "LOC-1" and row[2].value == "annual" and not row[3].value:
-            row[4].value = "44"
-    sheet.append(["LOC-2", "2010/11", "Q1", "VASL", "7", ""])
+            row[5].value = "44"
+    sheet.append(["LOC-2", "2010/11", "Q1", "VASL", "", "7", ""])
     buffer = io.BytesIO()
     sheet.parent.save(buffer)
     upload = SimpleUploadedFile("targets.xlsx", buffer.getvalue())
@@ -390,7 +390,7 @@ def test_a_target_changed_after_submission_is_recorded_and_shown_beside_the_rati
     targets_set(
         indicator=loc(),
         financial_year=2011,
-        values={(None, None): Decimal("42")},
+        values={(None, None, None): Decimal("42")},
         seen=None,
         user=officer,
         reason="Set",
@@ -401,7 +401,7 @@ def test_a_target_changed_after_submission_is_recorded_and_shown_beside_the_rati
     targets_set(
         indicator=loc(),
         financial_year=2011,
-        values={(provider("VAC").pk, None): Decimal("30")},
+        values={(provider("VAC").pk, None, None): Decimal("30")},
         seen=None,
         user=officer,
         reason="VAC's own",
@@ -410,7 +410,7 @@ def test_a_target_changed_after_submission_is_recorded_and_shown_beside_the_rati
     targets_set(
         indicator=loc(),
         financial_year=2011,
-        values={(None, None): Decimal("55")},
+        values={(None, None, None): Decimal("55")},
         seen=None,
         user=officer,
         reason="Raised after the county review",
@@ -443,7 +443,8 @@ def test_a_published_year_lists_every_change_since(officer, lcc_client, funder_c
         reason="Copy",
     )
     response = lcc_client.post(
-        reverse("performance:framework_publish", kwargs={"year": 2011}), {"reason": "Agreed by the funders"}
+        reverse("performance:framework_publish", kwargs={"year": 2011}),
+        {"reason": "Agreed by the funders", "confirmed": "yes"},
     )
     assert response.status_code == 302
     with pytest.raises(ValidationError, match="was published on"):
@@ -451,7 +452,7 @@ def test_a_published_year_lists_every_change_since(officer, lcc_client, funder_c
     targets_set(
         indicator=loc("LOC-2"),
         financial_year=2011,
-        values={(None, None): Decimal("30")},
+        values={(None, None, None): Decimal("30")},
         seen=None,
         user=officer,
         reason="Hubs asked for more",
@@ -487,6 +488,11 @@ def test_a_published_year_lists_every_change_since(officer, lcc_client, funder_c
 def test_the_fingerprint_moves_with_every_change(officer):
     before = target_set_fingerprint(loc(), 2011)
     targets_set(
-        indicator=loc(), financial_year=2011, values={(None, 1): Decimal("5")}, seen=before, user=officer, reason="Q1"
+        indicator=loc(),
+        financial_year=2011,
+        values={(None, None, 1): Decimal("5")},
+        seen=before,
+        user=officer,
+        reason="Q1",
     )
     assert target_set_fingerprint(loc(), 2011) != before

@@ -221,3 +221,22 @@ def test_only_lcc_may_upload(hub_client, val_client, funder_client):
     for client in (hub_client, val_client, funder_client):
         assert client.get(reverse("performance:import")).status_code == 403
         assert _upload(client, GOOD.encode()).status_code == 403
+
+
+def test_the_template_holds_the_header_and_the_open_periods_rows_for_the_chosen_providers(lcc_client):
+    """The import page offers a template: fill it in and upload it."""
+    url = reverse("performance:import_template")
+    page = lcc_client.get(reverse("performance:import")).content.decode()
+    assert url in page and "Download a template for 2010/11 Q3" in page
+    response = lcc_client.get(url, {"provider": ["VASL", "LUTLRC"]})
+    assert response["Content-Disposition"] == 'attachment; filename="returns-2010-11-q3.csv"'
+    lines = response.content.decode().splitlines()
+    assert lines[0] + "\n" == HEADER
+    assert len(lines) == 1 + 5 + 2
+    assert lines[1].startswith("2010/11 Q3,LUTLRC,LOC-1,")
+    everyone = lcc_client.get(url).content.decode().splitlines()
+    assert len(everyone) == 1 + 30 + 35 + 7 * 5 + 3 * 2
+
+
+def test_the_template_is_for_those_who_import(hub_client):
+    assert hub_client.get(reverse("performance:import_template")).status_code == 403

@@ -51,3 +51,18 @@ def test_drafts_never_appear_in_an_indicators_history(lcc_client):
 
 def test_an_unknown_indicator_is_not_found(funder_client):
     assert funder_client.get(reverse("performance:indicator", kwargs={"code": "VAL-99"})).status_code == 404
+
+
+def test_the_chart_opens_on_the_first_provider_that_gives_figures(funder_client):
+    """LOC-1's providers rate it without figures except, here, VASL: the chart opens on VASL's figures rather
+    than on an empty chart of CABD's (the first in the list)."""
+    Result.objects.filter(
+        indicator__code="LOC-1", return_obj__provider__code="VASL", return_obj__period__quarter=2
+    ).update(actual=120)
+    response = funder_client.get(reverse("performance:indicator", kwargs={"code": "LOC-1"}))
+    assert response.context["providers"][0].code == "CABD"
+    assert response.context["chosen"].code == "VASL"
+    assert [row["actual"] for row in response.context["series_table"].data] == [120]
+    page = response.content.decode()
+    assert ">120<" in page and "120.00" not in page  # a count is written whole
+    assert 'class="rag rag--Green"' not in page and "rag rag--green" in page.split("Every result")[1]

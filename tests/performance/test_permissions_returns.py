@@ -40,15 +40,15 @@ def _to(code, status):
 # (action, provider, status it starts in) -> {user: expected}; "ok" = done, "refused" = 302 with no change.
 VIEW = "view"
 MATRIX = {
-    (VIEW, "VASL", "draft"): {"lcc.officer": 200, "funder.reviewer": 200, "val.staff": 404, "vasl.hub": 200},
+    (VIEW, "VASL", "draft"): {"lcc.officer": 200, "funder.reviewer": 404, "val.staff": 404, "vasl.hub": 200},
     (VIEW, "VASL", "submitted"): {"lcc.officer": 200, "funder.reviewer": 200, "val.staff": 200, "vasl.hub": 200},
-    (VIEW, "VAL", "draft"): {"lcc.officer": 200, "funder.reviewer": 200, "val.staff": 200},
-    ("save", "VASL", "draft"): {"lcc.officer": 403, "funder.reviewer": 403, "val.staff": 404, "vasl.hub": "ok"},
-    ("save", "VAL", "draft"): {"lcc.officer": 403, "funder.reviewer": 403, "val.staff": "ok"},
+    (VIEW, "VAL", "draft"): {"lcc.officer": 200, "funder.reviewer": 404, "val.staff": 200},
+    ("save", "VASL", "draft"): {"lcc.officer": 403, "funder.reviewer": 404, "val.staff": 404, "vasl.hub": "ok"},
+    ("save", "VAL", "draft"): {"lcc.officer": 403, "funder.reviewer": 404, "val.staff": "ok"},
     ("save", "VASL", "submitted"): {"lcc.officer": 403, "funder.reviewer": 403, "val.staff": 403, "vasl.hub": 403},
     ("accept", "VASL", "submitted"): {"lcc.officer": 403, "funder.reviewer": 403, "val.staff": "ok", "vasl.hub": 403},
     ("accept", "VAL", "submitted"): {"lcc.officer": "ok", "funder.reviewer": 403, "val.staff": 403},
-    ("accept", "VASL", "draft"): {"lcc.officer": 403, "funder.reviewer": 403, "val.staff": 404, "vasl.hub": 403},
+    ("accept", "VASL", "draft"): {"lcc.officer": 403, "funder.reviewer": 404, "val.staff": 404, "vasl.hub": 403},
     ("send-back", "VASL", "submitted"): {
         "lcc.officer": "ok",
         "funder.reviewer": 403,

@@ -88,7 +88,8 @@ def test_targets_prefer_the_providers_own_and_the_quarters_own(q3_return):
 @pytest.mark.django_db
 def test_the_form_computes_the_rating_and_marks_an_override(val_client, login, q3_return):
     return_obj = q3_return("VAL")
-    url = reverse("performance:return", args=[return_obj.pk])
+    # VAL's return is a task list: VAL-02 is filled in on its section's page, through the same row form.
+    url = reverse("performance:return_section", args=[return_obj.pk, "coordination-1"])
     page = val_client.get(url)
     assert page.status_code == 200
     prefix = row_prefix(page, "VAL-02")
@@ -115,14 +116,14 @@ def test_the_form_computes_the_rating_and_marks_an_override(val_client, login, q
     assert val_client.post(url, {**data, "save": "1"}).status_code == 302
     result = return_obj.results.get(indicator__code="VAL-02")
     assert (result.rag, result.computed_rag, result.is_override) == ("green", "red", True)
-    officer_view = login("lcc.officer").get(url).content.decode()
+    officer_view = login("lcc.officer").get(return_obj.get_absolute_url()).content.decode()
     assert "<strong>Override</strong> (figures give red): Survey reached only the largest groups" in officer_view
 
 
 @pytest.mark.django_db
 def test_not_reported_needs_a_reason_on_the_form_naming_the_district(val_client, q3_return):
     return_obj = q3_return("VAL")
-    url = reverse("performance:return", args=[return_obj.pk])
+    url = reverse("performance:return_section", args=[return_obj.pk, "melton"])
     page = val_client.get(url)
     prefix = row_prefix(page, "LOC-3", "melton")
     data = page_data(page)

@@ -49,6 +49,7 @@ def test_a_hub_fills_saves_and_submits_val_accepts_lcc_signs_off_and_history_sho
     page = hub_client.get(url)
     data = fill_hub_rows(page_data(page), page)
     data["submit"] = "1"
+    data["confirmed"] = "yes"  # the confirmation page's button
     response = hub_client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
     return_obj.refresh_from_db()
@@ -98,7 +99,7 @@ def test_send_back_with_a_comment_then_the_provider_resumes_and_resubmits(hub_cl
     val = User.objects.get(username="val.staff")
     url = reverse("performance:return", args=[return_obj.pk])
     page = hub_client.get(url)
-    hub_client.post(url, {**fill_hub_rows(page_data(page), page), "submit": "1"})
+    hub_client.post(url, {**fill_hub_rows(page_data(page), page), "submit": "1", "confirmed": "yes"})
 
     response = val_client.post(reverse("performance:return_send_back", args=[return_obj.pk]), {"comment": ""})
     return_obj.refresh_from_db()
@@ -114,11 +115,17 @@ def test_send_back_with_a_comment_then_the_provider_resumes_and_resubmits(hub_cl
     page = hub_client.get(url)
     assert page.status_code == 200 and "forms" in page.context
     data = page_data(page)
-    response = hub_client.post(url, {**data, "submit": "1"})
+    response = hub_client.post(url, {**data, "submit": "1", "confirmed": "yes"})
     assert response.status_code == 302
     return_obj.refresh_from_db()
     assert return_obj.status == Return.Status.SUBMITTED
     assert hub and val
+    # Resubmitted, accepted and signed off: the send-back comment is no longer shown as if it stood (it is in
+    # the history).
+    val_client.post(reverse("performance:return_accept", args=[return_obj.pk]))
+    for client in (hub_client, val_client):
+        page = client.get(url).content.decode()
+        assert "Sent back because" not in page and "Reviewer&#x27;s note" not in page and "Reviewer's note" not in page
 
 
 def test_every_transition_and_the_illegal_ones(q3_return):
@@ -262,7 +269,7 @@ def test_periods_page_opens_and_locks(lcc_client):
     response = lcc_client.post(reverse("performance:periods"), {"period": "Q4 2010", "due_on": "2011-04-30"})
     assert response.status_code == 400
     assert "Enter the period like 2010/11 Q4" in response.content.decode()
-    lcc_client.post(reverse("performance:period_lock", args=[period.pk]))
+    lcc_client.post(reverse("performance:period_lock", args=[period.pk]), {"confirmed": "yes"})
     period.refresh_from_db()
     assert period.status == ReportingPeriod.Status.LOCKED
 
@@ -311,6 +318,20 @@ def test_reviewers_validate_or_challenge_each_rating_and_new_figures_need_checki
     loc1.refresh_from_db()
     loc2.refresh_from_db()
     assert (loc1.actual, loc1.validation, loc2.validation) == (Decimal("3"), "self_rated", "validated")
+    # Back to self-rated, the row no longer carries the challenge's comment (its history keeps it).
+    assert loc1.validation_comment == ""
+    assert loc1.history.filter(validation_comment="The enquiry log shows 3").exists()
+    assert (
+        "The enquiry log shows 3"
+        not in hub_client.get(reverse("performance:return", args=[return_obj.pk])).content.decode().split("History")[0]
+    )
+
+    # A reviewer putting a row back to self-rated leaves no comment on it either.
+    return_submit(return_obj=return_obj, user=User.objects.get(username="vasl.hub"))
+    data = {f"v-{loc2.pk}-validation": "self_rated", f"v-{loc2.pk}-validation_comment": "Never mind"}
+    assert val_client.post(url, data).status_code == 302
+    loc2.refresh_from_db()
+    assert (loc2.validation, loc2.validation_comment) == ("self_rated", "")
 
 
 def test_opening_an_open_period_again_changes_only_its_due_date(lcc_client):

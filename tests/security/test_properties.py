@@ -235,6 +235,7 @@ def test_the_return_form_saves_exactly_what_was_typed_or_refuses_with_a_message(
                 data[f"{prefix}-{name}"] = value
         if submit:
             data["submit"] = "Submit"
+            data["confirmed"] = "yes"  # the confirmation page's button
         response = hub_client.post(reverse("performance:return", args=[return_obj.pk]), data)
         assert response.status_code in (302, 400), response.status_code
         if response.status_code == 400:
@@ -280,6 +281,9 @@ def import_one(lcc, **cells) -> tuple:
         ({"actual": "Infinity"}, "actual", "not a usable number"),
         ({"actual": "10**20"}, "actual", "is not a number"),
         ({"actual": "0.001"}, "actual", "2 decimal places"),
+        # LOC-1 counts volunteer enquiries: a count is whole and not negative (the indicator's unit).
+        ({"actual": "-5"}, "actual", "enter the actual figure as a whole number, 0 or more"),
+        ({"actual": "12.5"}, "actual", "enter the actual figure as a whole number, 0 or more"),
         ({"narrative": "x" * 200_000}, "-", "at most 131,072 characters"),
     ],
 )
@@ -293,7 +297,7 @@ def test_hostile_import_values_are_refused_naming_line_column_and_what_is_accept
 
 @pytest.mark.parametrize(
     "sent, stored",
-    [("1e5", Decimal("100000")), ("1,000", Decimal("1000")), ("-5", Decimal("-5")), ("٤٢", Decimal("42"))],
+    [("1e5", Decimal("100000")), ("1,000", Decimal("1000")), ("+5", Decimal("5")), ("٤٢", Decimal("42"))],
 )
 def test_numbers_written_other_ways_are_stored_as_their_value(sent, stored):
     report, _ = import_one(User.objects.get(username="lcc.officer"), actual=sent)

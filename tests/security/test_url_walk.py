@@ -20,6 +20,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, resolve, reverse
@@ -29,7 +30,8 @@ from django.utils.http import urlsafe_base64_encode
 from contracts.models import Allocation, BudgetLine, Contract, SubContract
 from contracts.services import budget_line_create, scenario_create
 from disputes.services import dispute_raise
-from performance.models import Result, Return
+from performance.models import Evidence, Result, Return
+from performance.services import evidence_add
 from tests.signin import signed_in
 from vcsportal.demo import DEMO_USERS
 from vcsportal.models import User
@@ -60,8 +62,8 @@ VASL_MONEY = {"vasl__hub": 200, "vac__hub": 404, "lutterworth__lrc": 404}
 EXPORTERS = {"peer__reviewer": 403}
 #: A POST-only step of the LCC officer's: everyone else is refused before the method is looked at.
 LCC_POST_ONLY = {"lcc__officer": 405, "superuser": 405}
-#: Who opens vasl.hub's draft: its own staff, LCC and funders (and a superuser, whose role is a funder's).
-DRAFT_READERS = {"lcc__officer": 200, "funder__reviewer": 200, "vasl__hub": 200, "superuser": 200}
+#: Who opens vasl.hub's draft: its own staff and LCC (not funders, nor a superuser, whose role is a funder's).
+DRAFT_READERS = {"lcc__officer": 200, "vasl__hub": 200}
 #: The CIO's staff and the hubs' and LRCs' (the providers' people).
 PROVIDERS = {"val__staff": 200, "vasl__hub": 200, "vac__hub": 200, "lutterworth__lrc": 200}
 #: Who manages people: LCC officers and site administrators.
@@ -89,8 +91,11 @@ EXPECTED_STATUS: dict[str, dict[str, int]] = {
     "districts:detail": everyone(200),
     "districts:add_note": everyone(403, **LCC_POST_ONLY),
     # Contracts and money: LCC manages; funders and the CIO read; hubs, LRCs and the peer member do not.
+    # The peer member reads the contract and the sub-contract a dispute concerns (the walk's dispute is about
+    # VASL's sub-contract, under the CIO contract), and nothing else of contract money.
     "contracts:list": everyone(403, **CONTRACT_READERS),
-    "contracts:detail": everyone(403, **CONTRACT_READERS),
+    "contracts:detail": everyone(403, **CONTRACT_READERS, peer__reviewer=200),
+    "contracts:plan_baseline": everyone(403, **CONTRACT_READERS, peer__reviewer=200),
     "contracts:extend": everyone(403, **LCC_POST_ONLY),
     "contracts:subcontract_create": everyone(403, lcc__officer=200, superuser=200),
     "contracts:budget_lines": everyone(403, **CONTRACT_READERS),
@@ -99,7 +104,7 @@ EXPECTED_STATUS: dict[str, dict[str, int]] = {
     # A hub or LRC is sent on to its own sub-contract.
     "contracts:my_subcontract": everyone(403, vasl__hub=302, vac__hub=302, lutterworth__lrc=302, superuser=302),
     # VASL's sub-contract: its own staff read it; another hub or LRC (or the peer member) finds nothing.
-    "contracts:subcontract": everyone(404, **CONTRACT_READERS, vasl__hub=200),
+    "contracts:subcontract": everyone(404, **CONTRACT_READERS, vasl__hub=200, peer__reviewer=200),
     "contracts:subcontract_vary": everyone(
         404, lcc__officer=405, funder__reviewer=403, val__staff=403, vasl__hub=403, superuser=405
     ),
@@ -123,14 +128,26 @@ EXPECTED_STATUS: dict[str, dict[str, int]] = {
     "performance:my_returns": everyone(403, **PROVIDERS, superuser=200),
     "performance:review_list": everyone(403, lcc__officer=200, val__staff=200, superuser=200),
     "performance:import": everyone(403, lcc__officer=200, superuser=200),
-    # vasl.hub's draft: its own staff, LCC and funders open it; nobody else learns it exists.
+    "performance:import_template": everyone(403, lcc__officer=200, superuser=200),
+    # vasl.hub's draft: its own staff and LCC open it; nobody else learns it exists.
     "performance:return": everyone(404, **DRAFT_READERS),
+    # VAL's long draft as a task list: its sections and its check page are for VAL's staff, who fill it in;
+    # LCC, who may read the draft but not edit it, is refused; nobody else (a superuser, whose role is a
+    # funder's, included) learns it exists.
+    "performance:return_section": everyone(404, val__staff=200, lcc__officer=403),
+    "performance:return_check": everyone(404, val__staff=200, lcc__officer=403),
     # The workflow steps are POSTs: a GET is refused before anything is looked up.
     "performance:return_accept": everyone(405),
     "performance:return_send_back": everyone(405),
     "performance:return_sign_off": everyone(405),
     "performance:return_reopen": everyone(405),
     "performance:return_validate": everyone(405),
+    # The draft's evidence (kept by vasl.hub): who may read the return reads its documents, every version;
+    # replacing one is a POST.
+    "performance:return_evidence": everyone(404, **DRAFT_READERS),
+    "performance:evidence": everyone(404, **DRAFT_READERS),
+    "performance:evidence_version": everyone(404, **DRAFT_READERS),
+    "performance:evidence_replace": everyone(405),
     "performance:periods": everyone(403, lcc__officer=200, superuser=200),
     # The framework by year: everyone signed in reads it and what changed since publication; LCC runs it
     # (targets on one page, copying, importing; publishing is a POST). The download is for exporters.
@@ -150,6 +167,7 @@ EXPECTED_STATUS: dict[str, dict[str, int]] = {
     "performance:dashboard_localities": everyone(200),
     "performance:dashboard_export": everyone(200, **EXPORTERS),
     "performance:indicator": everyone(200),
+    "performance:indicators": everyone(200),
     "performance:indicator_export": everyone(200, **EXPORTERS),
     # 360Giving publishes contract money: for those who read contracts.
     "opendata:giving360": everyone(403, **CONTRACT_READERS),
@@ -178,7 +196,7 @@ EXPECTED_STATUS: dict[str, dict[str, int]] = {
     "api:allocation-detail": everyone(403, **CONTRACT_READERS, **VASL_MONEY),
     "api:contribution-list": everyone(403, **CONTRACT_READERS),
     "api:contribution-detail": everyone(403, **CONTRACT_READERS),
-    # Lists are scoped (a peer member's is empty); vasl.hub's draft and its results only for LCC, funders, VASL.
+    # Lists are scoped (a peer member's is empty); vasl.hub's draft and its results only for LCC and VASL.
     "api:return-list": everyone(200),
     "api:return-detail": everyone(404, **DRAFT_READERS),
     "api:result-list": everyone(200),
@@ -259,6 +277,7 @@ def _first_pk(model: type[models.Model]) -> str:
 #: The model behind a pk for views that build their queryset per request (scoped to the user), by url name.
 VIEW_MODELS = {
     "contracts:detail": "contracts.Contract",
+    "contracts:plan_baseline": "contracts.Contract",
     "contracts:extend": "contracts.Contract",
     "contracts:scenario": "contracts.BudgetScenario",
     "contracts:scenario_export": "contracts.BudgetScenario",
@@ -290,7 +309,16 @@ def _model_of(endpoint: "Endpoint") -> type[models.Model]:
     return model
 
 
+def _vasl_draft_evidence() -> int:
+    """The walk's document on vasl.hub's draft (0, a 404, where a test reusing the walk's URLs made none)."""
+    evidence = Evidence.objects.filter(return_obj=_vasl_draft()).order_by("pk").first()
+    return evidence.pk if evidence else 0
+
+
 def _history_id(endpoint: "Endpoint") -> str:
+    if endpoint.name == "performance:evidence_version":
+        version = Evidence.history.order_by("history_id").first()
+        return str(version.history_id if version else 0)
     return _first_pk(_model_of(endpoint).history.model)
 
 
@@ -319,6 +347,10 @@ def _object_id(endpoint: "Endpoint") -> str:
     return _first_pk(_model_of(endpoint))
 
 
+def _val_draft() -> Return:
+    return Return.objects.get(provider__code="VAL", period__financial_year=2010, period__quarter=3)
+
+
 def _vasl_draft() -> Return:
     return Return.objects.get(provider__code="VASL", period__financial_year=2010, period__quarter=3)
 
@@ -328,10 +360,16 @@ def _vasl_draft() -> Return:
 SAMPLE_OBJECTS = {
     "performance:return": lambda: _vasl_draft().pk,
     "performance:return_accept": lambda: _vasl_draft().pk,
+    "performance:return_section": lambda: _val_draft().pk,
+    "performance:return_check": lambda: _val_draft().pk,
     "performance:return_send_back": lambda: _vasl_draft().pk,
     "performance:return_sign_off": lambda: _vasl_draft().pk,
     "performance:return_reopen": lambda: _vasl_draft().pk,
     "performance:return_validate": lambda: _vasl_draft().pk,
+    "performance:return_evidence": lambda: _vasl_draft().pk,
+    "performance:evidence": lambda: _vasl_draft_evidence(),
+    "performance:evidence_version": lambda: _vasl_draft_evidence(),
+    "performance:evidence_replace": lambda: _vasl_draft_evidence(),
     "performance:period_lock": lambda: _vasl_draft().period_id,
     "api:return-detail": lambda: _vasl_draft().pk,
     "api:return-results": lambda: _vasl_draft().pk,
@@ -371,6 +409,7 @@ def _pk(endpoint: "Endpoint") -> str:
 # exist in the Leicestershire data, so the views do real work rather than answer 404 early.
 SAMPLE_KWARGS = {
     "pk": _pk,
+    "section": "volunteering",
     "id": _pk,
     "object_id": _object_id,
     "history_id": _history_id,
@@ -501,6 +540,12 @@ def every_table_has_a_row(client, demo_password):
     )
     scenario_create(
         contract=contract, financial_year=2011, name="Walk", total=Decimal("1254878"), rule="equal_cut", user=lcc
+    )
+    evidence_add(
+        return_obj=_vasl_draft(),
+        user=User.objects.get(username="vasl.hub"),
+        title="Walk",
+        upload=SimpleUploadedFile("walk.pdf", b"%PDF-1.4\n%%EOF\n"),
     )
     dispute_raise(
         user=User.objects.get(username="vasl.hub"),

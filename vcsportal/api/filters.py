@@ -11,6 +11,7 @@ from django.db.models import Q
 from drf_spectacular.utils import extend_schema_field
 
 from contracts.models import Allocation, Contribution, SubContract
+from core.paging import MAX_BIGINT
 from core.periods import parse_financial_year
 from performance.models import Rag, ReportingPeriod, Result, Return
 
@@ -69,7 +70,15 @@ class FinancialYearFilter(django_filters.Filter):
 
 @extend_schema_field({"type": "integer"})
 class IdFilter(django_filters.NumberFilter):
-    """A database id (documented as an integer rather than django-filter's decimal number)."""
+    """A database id (documented as an integer rather than django-filter's decimal number): a whole number that
+    a 64-bit id column can hold, else a 400 naming the parameter (beyond 64 bits the database would fail)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_BIGINT)
+        super().__init__(*args, **kwargs)
 
 
 class AllocationFilter(django_filters.FilterSet):

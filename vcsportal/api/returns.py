@@ -65,7 +65,7 @@ def return_results_write(*, return_obj: Return, user, version: int, rows: list[d
     entries: dict[tuple[int, int | None], ResultEntry] = {}
     positions: dict[tuple[int, int | None], int] = {}
     for position, cells in enumerate(rows):
-        row, problems = result_row_read(cells, indicators=indicators, districts=districts)
+        row, problems = result_row_read(cells, indicators=indicators, districts=districts, user=user)
         errors.extend(
             RowError(position, cells.get("indicator"), cells.get("district") or None, column, message)
             for column, message in problems

@@ -12,10 +12,10 @@ _FIELD_ERRORS = {
     "additionalProperties": {"type": "array", "items": {"type": "string"}},
 }
 _ERRORS = {
-    "400": ("A filter or page parameter was malformed.", _FIELD_ERRORS),
+    "400": ("A filter or page parameter was malformed or out of range (a page past the last).", _FIELD_ERRORS),
     "401": ("No token or session, or the token is not valid.", _DETAIL),
     "403": ("Signed in, but this role may not read this resource.", _DETAIL),
-    "404": ("Not found, or not visible to this user (a guessed id is a 404), or past the last page.", _DETAIL),
+    "404": ("Not found, or not visible to this user (a guessed id is a 404).", _DETAIL),
 }
 
 

@@ -211,6 +211,7 @@ class SummaryChangeSerializer(serializers.Serializer):
     declined_indicators = serializers.ListField(child=serializers.CharField(), help_text="Codes, like VAL-28.")
     newly_reported = serializers.IntegerField()
     no_longer_reported = serializers.IntegerField()
+    not_yet_submitted = serializers.IntegerField(help_text="Ratings of providers whose return is not in yet.")
     still_not_reported = serializers.IntegerField()
 
 
@@ -244,7 +245,9 @@ class ResultRowWriteSerializer(serializers.Serializer):
     )
     actual = serializers.CharField(**_TEXT, help_text="A number written like 42 or 12.5 (JSON numbers too).")
     target = serializers.CharField(
-        **_TEXT, help_text="A number; blank or null takes the target from the targets table."
+        **_TEXT,
+        help_text="A number; blank or null takes the target from the targets table. Only an LCC officer may "
+        "give one: from anyone else a target is refused (400), as is any field a row does not declare.",
     )
     reason = serializers.CharField(
         **_TEXT,
@@ -253,6 +256,14 @@ class ResultRowWriteSerializer(serializers.Serializer):
     )
     narrative = serializers.CharField(**_TEXT)
     evidence_url = serializers.CharField(**_TEXT, help_text="A web address starting https://")
+
+    def to_internal_value(self, data):
+        values = super().to_internal_value(data)
+        # A name the row does not declare is kept, not dropped, so the row reader refuses it by name with
+        # the rule every channel asks (performance.result_fields): a field no one may set is never ignored.
+        if isinstance(data, dict):
+            values.update({name: value for name, value in data.items() if name not in self.fields})
+        return values
 
 
 class ReturnResultsWriteSerializer(serializers.Serializer):

@@ -391,6 +391,13 @@ class SummaryView(APIView):
             OpenApiParameter("provider_kind", OpenApiTypes.STR, description="Comma-separated: cio, hub, lrc."),
             OpenApiParameter("compare_to", OpenApiTypes.STR, description="An earlier period, like 2009/10 Q3."),
             OpenApiParameter("include_drafts", OpenApiTypes.BOOL, description="Count the drafts you may see."),
+            OpenApiParameter(
+                "provider_control",
+                OpenApiTypes.STR,
+                enum=["full", "partial"],
+                description="full: only indicators under the provider's complete control; partial: only those "
+                "that are not (the review's Table One).",
+            ),
         ],
         responses={
             200: serializers.SummarySerializer,

@@ -16,6 +16,7 @@ from districts import selectors, services
 from districts.forms import NegotiationNoteForm
 from districts.models import District
 from performance import selectors as performance_selectors
+from performance import selectors_review as performance_selectors_review
 
 NUMERIC = {"td": {"class": "govuk-table__cell--numeric"}, "th": {"class": "govuk-table__header--numeric"}}
 
@@ -76,6 +77,7 @@ class DistrictDetailView(PortalPermissionMixin, DetailView):
             subcontract_money=contract_selectors.district_subcontract_money(district, user) if sees_money else [],
             frontline_money=contract_selectors.district_frontline_money(district) if sees_frontline else [],
             notes=selectors.district_notes(district),
+            flags=performance_selectors_review.district_contradictions(district),
             status_history=selectors.district_status_history(district),
             results=performance_selectors.district_latest_results(district),
             can_add_note=user.has_perm("districts.add_negotiation_note"),

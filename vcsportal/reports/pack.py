@@ -34,6 +34,7 @@ from performance.dashboard import (
     with_percentages,
 )
 from performance.models import ReportingPeriod
+from performance.selectors_review import contradictions_in_view
 
 #: The headline's rows: every provider, the CIO, and the hubs and LRCs together (the review's Table Three).
 HEADLINE_ROWS = (
@@ -74,6 +75,8 @@ class Pack:
     open_disputes: list
     districts: list
     notes: list[str] = field(default_factory=list)
+    #: The flagged contradictions on figures the headline counts (issue 16: flags, not notes).
+    flags: list = field(default_factory=list)
 
 
 def _filters(period, kinds=(), compare_to=None) -> DashboardFilters:
@@ -132,6 +135,7 @@ def quarterly_pack(period: ReportingPeriod, *, disputes=None) -> Pack:
     return Pack(
         period=period,
         previous=previous,
+        flags=list(contradictions_in_view(_filters(period))),
         headline_rows=[with_percentages(row) for row in headline_rows],
         headline_chart=charts.rag_stacked_bars(
             headline_rows, chart_id="pack-headline", title=f"RAG ratings in {period.label}, by who reported"

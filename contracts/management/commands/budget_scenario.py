@@ -3,7 +3,6 @@
 python manage.py budget_scenario --year 2011/12 --total 1254878 --rule population [--format json|csv]
 """
 
-import csv
 import io
 import json
 from decimal import Decimal, InvalidOperation
@@ -13,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from contracts.models import BudgetScenario, Contract
 from contracts.scenarios import ScenarioFigures, scenario_calculate
+from core.exports import csv_writer
 from core.periods import parse_financial_year
 
 COMMAND_RULES = [
@@ -63,7 +63,7 @@ class Command(BaseCommand):
 
     def write_csv(self, figures: ScenarioFigures):
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        writer = csv_writer(buffer, lineterminator="\n")
         writer.writerow(ScenarioFigures.CSV_HEADER)
         writer.writerows(figures.csv_rows())
         self.stdout.write(buffer.getvalue(), ending="")

@@ -31,6 +31,8 @@ class Command(BaseCommand):
         if not report.ok:
             for problem in report.problems:
                 self.stderr.write(str(problem))
+            if report.problems.more:
+                self.stderr.write(f"... and {report.problems.more} more (the first {report.problems.shown} are listed)")
             self.stderr.write(f"{file}: {len(report.problems)} problem(s); nothing was saved.")
             sys.exit(1)
         self.stdout.write(self.style.SUCCESS(f"{file}: {report.summary()}"))

@@ -1,11 +1,11 @@
 """``python manage.py pmf_summary --period "2010/11 Q2"``: the dashboard's summary, from the same selectors."""
 
-import csv
 import json
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from core.exports import csv_writer
 from performance import dashboard
 from performance.filters import summary_filters
 
@@ -19,6 +19,11 @@ class Command(BaseCommand):
         parser.add_argument("--compare-to", default="", help='An earlier period to compare with, e.g. "2009/10 Q3".')
         parser.add_argument("--format", choices=["json", "csv"], default="json", help="json (default) or csv.")
         parser.add_argument(
+            "--provider-control",
+            default="",
+            help="full: only indicators under the provider's complete control; partial: only those that are not.",
+        )
+        parser.add_argument(
             "--include-drafts",
             action="store_true",
             help="Count draft and sent-back returns too (they are not by default).",
@@ -30,6 +35,7 @@ class Command(BaseCommand):
             "provider_kind": options["provider_kind"],
             "compare_to": options["compare_to"],
             "include_drafts": "true" if options["include_drafts"] else "",
+            "provider_control": options["provider_control"],
         }
         try:
             # Read by the dashboard's own form, as the operator at the command line (who counts every draft).
@@ -42,7 +48,7 @@ class Command(BaseCommand):
         if options["format"] == "json":
             self.stdout.write(json.dumps(summary, indent=2))
             return
-        writer = csv.writer(self.stdout, lineterminator="\n")
+        writer = csv_writer(self.stdout, lineterminator="\n")
         writer.writerow(["period", "code", "kind", *dashboard.RAG_KEYS])
         for provider in summary["providers"]:
             writer.writerow(
