@@ -54,6 +54,36 @@ def _open_quote_column(text: str, line: int) -> int | None:
     return len(row) - 1 if row else None
 
 
+def _long_field_column(text: str, line: int, limit: int) -> int | None:
+    """The 0-based field of the record starting on ``line`` that is longer than ``limit`` characters, read by
+    hand (the reader stops at such a field without saying which)."""
+    column, length, quoted, position = 0, 0, False, _line_start(text, line)
+    while position < len(text):
+        char = text[position]
+        if quoted:
+            if char == '"' and text.startswith('"', position + 1):
+                position += 1
+            elif char == '"':
+                quoted = False
+                position += 1
+                continue
+        elif char == '"':
+            quoted = True
+            position += 1
+            continue
+        elif char == ",":
+            column, length = column + 1, 0
+            position += 1
+            continue
+        elif char in "\r\n":
+            return None
+        length += 1
+        if length > limit:
+            return column
+        position += 1
+    return None
+
+
 def _swallowed_line(cell: str, columns: int) -> int | None:
     """Which continuation line (1 = the line after the record's first) of a multi-line field looks like a
     whole record of ``columns`` fields, or None."""
@@ -78,8 +108,9 @@ def csv_records(text: str, *, columns: int) -> Iterator[CsvRecord]:
         except csv.Error as error:
             reason = str(error)
             if "field larger than field limit" in reason:
-                message = f"a field is longer than the {csv.field_size_limit():,} characters a field may hold"
-                raise CsvUnreadable(start, None, message) from error
+                limit = csv.field_size_limit()
+                message = f"the field is too long: at most {limit:,} characters"
+                raise CsvUnreadable(start, _long_field_column(text, start, limit), message) from error
             message = (
                 f"a quote opened on line {start} is not closed where a field ends (the reader reached line "
                 f"{reader.line_num}: {reason}). Close the quote at the end of the field, and write a quote inside "

@@ -65,11 +65,11 @@ def evidence_file_errors(upload) -> tuple[list[str], Sniffed | None]:
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if upload.size > max_bytes():
         return [
-            f"The file is {_megabytes(upload.size)}: choose one of {_megabytes(max_bytes())} or smaller "
+            f"The document is {_megabytes(upload.size)}: choose one of {_megabytes(max_bytes())} or smaller "
             f"({ACCEPTED_WORDS})."
         ], None
     if upload.size == 0:
-        return [f"The file is empty: choose {ACCEPTED_WORDS}."], None
+        return [f"The document is empty: choose {ACCEPTED_WORDS}."], None
     if extension not in ACCEPTED_EXTENSIONS:
         return [f"A .{extension or '(no extension)'} file cannot be kept as evidence: choose {ACCEPTED_WORDS}."], None
     sniffed = _sniff(upload)
@@ -77,7 +77,7 @@ def evidence_file_errors(upload) -> tuple[list[str], Sniffed | None]:
     if sniffed is None or sniffed.extension not in FAMILIES[family][1]:
         found = f"a .{sniffed.extension} file" if sniffed else "not a document we accept"
         return [
-            f"The file is named .{extension} but its content is {found}: choose {ACCEPTED_WORDS}, "
+            f"The document is named .{extension} but its content is {found}: choose {ACCEPTED_WORDS}, "
             "whose content matches its name."
         ], None
     return [], sniffed

@@ -256,7 +256,7 @@ class ReturnImportForm(PortalForm):
         return upload
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(PortalForm):
     """Upload a document against a return or one of its results (checked again by the service, by its bytes)."""
 
     title = forms.CharField(label="Title", max_length=200, help_text="What the document shows.")
@@ -268,11 +268,11 @@ class EvidenceForm(forms.Form):
         self.fields["result"].choices = [("", "The whole return"), *((str(r.pk), str(r)) for r in results)]
         self.fields["document"].help_text = f"{ACCEPTED_WORDS}; {filesizeformat(settings.EVIDENCE_MAX_BYTES)} at most."
         self.fields["document"].error_messages["required"] = f"Choose a document: {ACCEPTED_WORDS}"
-        self.fields["document"].error_messages["empty"] = f"The file is empty: choose {ACCEPTED_WORDS}."
+        self.fields["document"].error_messages["empty"] = f"The document is empty: choose {ACCEPTED_WORDS}."
         self.fields["title"].error_messages["required"] = "Enter a title for the document, saying what it shows"
 
 
-class EvidenceReplaceForm(forms.Form):
+class EvidenceReplaceForm(PortalForm):
     document = forms.FileField(label="New version of the document")
     reason = forms.CharField(label="Why it is replaced", max_length=200, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -281,10 +281,10 @@ class EvidenceReplaceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["document"].help_text = f"{ACCEPTED_WORDS}; {filesizeformat(settings.EVIDENCE_MAX_BYTES)} at most."
         self.fields["document"].error_messages["required"] = f"Choose a document: {ACCEPTED_WORDS}"
-        self.fields["document"].error_messages["empty"] = f"The file is empty: choose {ACCEPTED_WORDS}."
+        self.fields["document"].error_messages["empty"] = f"The document is empty: choose {ACCEPTED_WORDS}."
 
 
-class SurveyFigureForm(forms.Form):
+class SurveyFigureForm(PortalForm):
     """A survey-based result's sample and figure, overall or for one type of group or location."""
 
     result = forms.ChoiceField(label="Indicator")

@@ -60,6 +60,8 @@ class ReturnEvidenceView(View):
             ),
             "survey_results": survey_results,
             "can_add": can_add,
+            # Bound replace forms, so the page's one error summary finds their messages.
+            "replace_forms": [forms[key] for key in forms if key.startswith("replace_")],
         }
         if can_add:
             context["form"] = forms.get("form") or EvidenceForm(results=results)

@@ -20,8 +20,9 @@ pytestmark = pytest.mark.django_db
 SECTION_QUERIES = {
     # over time, headline, by kind and completeness, one query each; the results counted per indicator, once
     # for by strand and by outcome priority, then the indicators' strands and their outcomes' priorities.
-    # The draft returns included are asked for only with include_drafts.
-    "performance:dashboard": 8 + 7,
+    # The draft returns included are asked for only with include_drafts. The sources' contradictions about the
+    # figures in view (shown beside them, as the review's own disagreements), one query.
+    "performance:dashboard": 8 + 8,
     # the providers in view: a count and the page of 25; the ratings given against a target changed since.
     "performance:dashboard_providers": 8 + 3,
     # the change summary, the indicators that declined, and the change table: a count and the page of 25.

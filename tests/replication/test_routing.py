@@ -36,6 +36,7 @@ LAGGING_PAGES = {
     "performance:dashboard_export",
     "performance:indicator",
     "performance:indicator_export",
+    "performance:indicators",
     "api:summary",
     "reports:index",
     "reports:pack",

@@ -130,6 +130,21 @@ def _dispute():
     )
 
 
+def _evidence():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from performance.models import Evidence
+    from performance.services import evidence_add
+
+    return Evidence.objects.first() or evidence_add(
+        return_obj=_vasl_q3(),
+        user=User.objects.get(username="vasl.hub"),
+        title="Survey report",
+        upload=SimpleUploadedFile("report.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
+        result=None,
+    )
+
+
 def _vasl_hub_pk() -> int:
     return User.objects.get(username="vasl.hub").pk
 
@@ -182,6 +197,16 @@ WALK: dict[str, Walk] = {
         "val.staff",
         same("performance:return_validate", pk=lambda: _submitted_vasl_q3().pk),
         same("performance:return", pk=lambda: _submitted_vasl_q3().pk),
+    ),
+    "performance:return_evidence": Walk(
+        "vasl.hub",
+        same("performance:return_evidence", pk=lambda: _vasl_q3().pk),
+        same("performance:return_evidence", pk=lambda: _vasl_q3().pk),
+    ),
+    "performance:evidence_replace": Walk(
+        "vasl.hub",
+        same("performance:evidence_replace", pk=lambda: _evidence().pk),
+        same("performance:return_evidence", pk=lambda: _evidence().return_obj.pk),
     ),
     "performance:import": Walk("lcc.officer", same("performance:import"), same("performance:import")),
     "performance:periods": Walk("lcc.officer", same("performance:periods"), same("performance:periods")),

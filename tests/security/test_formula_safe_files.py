@@ -49,17 +49,27 @@ COMMAND_ARGUMENTS = {
 }
 
 
+def _unique_together(model) -> set[str]:
+    """The fields of a model's composite uniqueness (planting a prefix cut to the field's length could collide)."""
+    names = {name for together in model._meta.unique_together for name in together}
+    for constraint in model._meta.constraints:
+        names.update(getattr(constraint, "fields", ()) or ())
+    return names
+
+
 def plant_formulas() -> int:
     """Every free-text field of every row in the domain apps starts with a formula; returns how many fields."""
     planted = 0
     for model in apps.get_models():
         if model._meta.app_label not in TEXT_APPS or model._meta.proxy:
             continue
+        composite = _unique_together(model)
         for field in model._meta.concrete_fields:
             if (
                 not isinstance(field, models.CharField | models.TextField)
                 or field.choices
                 or field.unique
+                or field.name in composite
                 or field.name in IDENTIFIERS
                 or field.name.endswith(("_code", "_slug"))
                 or not field.editable

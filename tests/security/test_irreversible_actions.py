@@ -66,6 +66,8 @@ REVERSIBLE = {
     "performance:return_reopen": "the provider submits it again",
     "performance:return_validate": "a verdict can be changed",
     "performance:return_section": "a draft's section can be saved over; submitting is on the check page",
+    "performance:return_evidence": "a document kept can be replaced by a new version; a survey figure recorded again",
+    "performance:evidence_replace": "replaced again by a further version; every earlier version stays readable",
     "performance:import": "already a dry run first, then an import that saves drafts, which can be saved over",
     "performance:periods": "opening a period creates drafts; its due date can be changed",
     "performance:targets_copy": "targets can be set again",

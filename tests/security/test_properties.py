@@ -284,7 +284,7 @@ def import_one(lcc, **cells) -> tuple:
         # LOC-1 counts volunteer enquiries: a count is whole and not negative (the indicator's unit).
         ({"actual": "-5"}, "actual", "enter the actual figure as a whole number, 0 or more"),
         ({"actual": "12.5"}, "actual", "enter the actual figure as a whole number, 0 or more"),
-        ({"narrative": "x" * 200_000}, "-", "at most 131,072 characters"),
+        ({"narrative": "x" * 200_000}, "narrative", "the field is too long: at most 131,072 characters"),
     ],
 )
 def test_hostile_import_values_are_refused_naming_line_column_and_what_is_accepted(cells, column, words):
