@@ -10,7 +10,7 @@ from django.urls import reverse
 from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
-from core.periods import format_financial_year
+from core.periods import InFinancialYear, format_financial_year
 from core.workflow import allowed_by
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
@@ -423,7 +423,7 @@ class SubContractVariation(models.Model):
         return (self.amount_after or Decimal("0.00")) - (self.amount_before or Decimal("0.00"))
 
 
-class BudgetScenario(models.Model):
+class BudgetScenario(InFinancialYear, models.Model):
     """A way of sharing a financial year's money between the CIO and its sub-contractors, saved to compare."""
 
     class Rule(models.TextChoices):
@@ -460,10 +460,6 @@ class BudgetScenario(models.Model):
 
     def get_absolute_url(self):
         return reverse("contracts:scenario", kwargs={"pk": self.pk})
-
-    @property
-    def year_label(self) -> str:
-        return format_financial_year(self.financial_year)
 
 
 class ScenarioTransitionLine(models.Model):

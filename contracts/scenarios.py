@@ -32,7 +32,7 @@ from contracts.models import (
     Organisation,
     SubContract,
 )
-from core.periods import format_financial_year
+from core.periods import InFinancialYear
 from districts.models import District
 
 PENNY = Decimal("0.01")
@@ -78,7 +78,7 @@ def split_to_the_penny(pence: int, weights: Sequence[tuple[Hashable, int]]) -> d
 
 
 @dataclass(frozen=True)
-class ChangeBase:
+class ChangeBase(InFinancialYear):
     """One of the three figures a year's change in money can be measured against: the year before's stated
     total, its listed contributions, or its allocations. The sources disagree on which (the review's "14%
     decrease" in 2.10 is against the stated total), so every change names its base."""
@@ -90,10 +90,6 @@ class ChangeBase:
     is_estimate: bool = False
 
     KEYS = ("stated", "contributions", "allocations")
-
-    @property
-    def year_label(self) -> str:
-        return format_financial_year(self.financial_year)
 
     def change(self, total: Decimal) -> Decimal:
         return total - self.amount
@@ -207,7 +203,7 @@ class DistrictMoney:
 
 
 @dataclass
-class ScenarioFigures:
+class ScenarioFigures(InFinancialYear):
     """A year's allocations (proposed or actual) with the three figures funders asked for (Appendix Seven)."""
 
     financial_year: int
@@ -239,10 +235,6 @@ class ScenarioFigures:
         if key in keys:
             return key
         return "stated" if "stated" in keys else (keys[0] if keys else None)
-
-    @property
-    def year_label(self) -> str:
-        return format_financial_year(self.financial_year)
 
     @property
     def allocated(self) -> Decimal:

@@ -23,7 +23,7 @@ from contracts.models import (
 )
 from contracts.policies import allocations, subcontracts
 from contracts.scenarios import ChangeBase, bases_by_year, percentage
-from core.periods import format_financial_year
+from core.periods import InFinancialYear, format_financial_year
 from districts.models import District
 
 ZERO = Decimal("0.00")
@@ -35,7 +35,7 @@ def contract_list() -> QuerySet[Contract]:
 
 
 @dataclass
-class ReconciliationRow:
+class ReconciliationRow(InFinancialYear):
     """One year's money as the sources give it, with every variance shown (never 'fixed')."""
 
     financial_year: int
@@ -45,10 +45,6 @@ class ReconciliationRow:
     allocated: Decimal
     #: Whether anything is allocated for the year yet (an allocation of £0.00 counts: it was decided).
     has_allocations: bool = True
-
-    @property
-    def year_label(self) -> str:
-        return format_financial_year(self.financial_year)
 
     @property
     def contributions_minus_stated(self) -> Decimal | None:
@@ -117,7 +113,7 @@ def contract_reconciliation(contract: Contract) -> list[ReconciliationRow]:
 
 
 @dataclass
-class StatedTotalChange:
+class StatedTotalChange(InFinancialYear):
     """A year's stated total (e.g. the 2011/12 estimate) against the year before, by each base."""
 
     financial_year: int
@@ -125,10 +121,6 @@ class StatedTotalChange:
     is_estimate: bool
     source: str
     changes: list[tuple[ChangeBase, Decimal, Decimal | None]]
-
-    @property
-    def year_label(self) -> str:
-        return format_financial_year(self.financial_year)
 
 
 def stated_total_changes(contract: Contract) -> list[StatedTotalChange]:
@@ -154,7 +146,7 @@ def stated_total_changes(contract: Contract) -> list[StatedTotalChange]:
 
 
 @dataclass
-class PrincipleAgainstPaid:
+class PrincipleAgainstPaid(InFinancialYear):
     """A funding principle a source states (e.g. £70,000 a year per Voluntary Action) beside what was allocated
     to each organisation of that kind in a year: the lowest and highest allocation, and how many."""
 
@@ -163,10 +155,6 @@ class PrincipleAgainstPaid:
     organisations: int
     lowest: Decimal
     highest: Decimal
-
-    @property
-    def year_label(self) -> str:
-        return format_financial_year(self.financial_year)
 
     @property
     def paid_each(self) -> Decimal | None:
@@ -208,7 +196,7 @@ def funding_principles_against_allocations(contract: Contract) -> list[Principle
 
 
 @dataclass
-class BaselineCell:
+class BaselineCell(InFinancialYear):
     """One contract year's figure to set beside a plan figure: one amount, or the lowest and highest of several
     (e.g. what each district's hubs and LRCs got)."""
 
@@ -217,10 +205,6 @@ class BaselineCell:
     lowest: Decimal | None
     highest: Decimal | None
     plan_amount: Decimal
-
-    @property
-    def year_label(self) -> str:
-        return format_financial_year(self.financial_year)
 
     @property
     def single(self) -> Decimal | None:

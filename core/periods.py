@@ -44,8 +44,17 @@ def financial_year_of(day: datetime.date) -> int:
     return day.year if day.month >= 4 else day.year - 1
 
 
+class InFinancialYear:
+    """Anything with a ``financial_year`` (the year whose April it starts in) is labelled by it, ``2010/11``: the
+    one home of ``year_label`` for periods, scenarios, targets and the money pages' rows."""
+
+    @property
+    def year_label(self) -> str:
+        return format_financial_year(self.financial_year)
+
+
 @dataclass(frozen=True, order=True)
-class Period:
+class Period(InFinancialYear):
     """A quarter of a financial year. Ordered in time; ``label`` and ``slug`` are its two written forms."""
 
     financial_year: int
@@ -86,10 +95,6 @@ class Period:
     @property
     def slug(self) -> str:
         return f"{self.financial_year}-{(self.financial_year + 1) % 100:02d}-q{self.quarter}"
-
-    @property
-    def year_label(self) -> str:
-        return format_financial_year(self.financial_year)
 
     def is_before(self, other: Period) -> bool:
         return self < other

@@ -46,6 +46,7 @@ from performance.selectors_framework import (
     scope_label,
     target_set_fingerprint,
 )
+from performance.units import bounds_of
 
 #: A target's place among an indicator's targets for a year: (provider id or None for all, district id or None
 #: for every district, quarter or None for the annual target).
@@ -121,18 +122,12 @@ def _reason(reason: str) -> str:
 
 
 def target_value_problem(indicator: Indicator, value: Decimal) -> str | None:
-    """What is wrong with ``value`` as a target of the indicator (by its unit), or None."""
-    if value < 0:
-        return "must not be negative"
-    if indicator.unit == Indicator.Unit.PERCENTAGE and value > 100:
-        return "is a percentage: enter a figure from 0 to 100"
-    if indicator.unit == Indicator.Unit.COUNT and value != value.to_integral_value():
-        return "is a count: enter a whole number"
-    if value != value.quantize(Decimal("0.01")):
-        return "can have at most 2 decimal places"
-    if value >= Decimal("1e12"):
-        return "is too large"
-    return None
+    """What is wrong with ``value`` as a target of the indicator, or None: the bounds of its unit
+    (``performance.units``, the one rule results are checked by too), as the end of "The target ..."."""
+    if not value.is_finite() or abs(value) >= Decimal("1e12"):
+        return "is too large: at most 12 digits before the decimal point"
+    bounds = bounds_of(indicator)
+    return None if bounds.allows(value) else f"must be {bounds.accepted}"
 
 
 def rounded_for(indicator: Indicator, value: Decimal) -> Decimal:

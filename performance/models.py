@@ -11,7 +11,7 @@ from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from contracts.models import Strand
-from core.periods import Period, format_financial_year
+from core.periods import InFinancialYear, Period, format_financial_year
 from core.workflow import allowed_by, refusal
 from performance import events
 
@@ -584,7 +584,7 @@ class Result(models.Model):
         return bool(self.computed_rag) and bool(self.rag) and self.rag != self.computed_rag
 
 
-class FrameworkPublication(models.Model):
+class FrameworkPublication(InFinancialYear, models.Model):
     """A financial year's framework (its indicator set and targets) published by an LCC officer. What changes
     in it afterwards is recorded as ``FrameworkChange`` rows, listed for funders and providers."""
 
@@ -603,10 +603,6 @@ class FrameworkPublication(models.Model):
 
     def __str__(self):
         return f"The {format_financial_year(self.financial_year)} framework, published {self.published_at:%d %B %Y}"
-
-    @property
-    def year_label(self) -> str:
-        return format_financial_year(self.financial_year)
 
 
 class FrameworkChange(models.Model):
@@ -690,7 +686,7 @@ class LateTargetChange(models.Model):
 # --- what the 2011 review says about the indicators (issue 16) ------------------------------------------------
 
 
-class IndicatorAmendment(models.Model):
+class IndicatorAmendment(InFinancialYear, models.Model):
     """A change made to an indicator between framework years, as a source records it (the review's 8.4 and
     Table One: eight of VAL's thirty were amended for 2010/11). Changes made in the portal itself are in the
     indicator's history; this is what happened before the portal."""
@@ -715,10 +711,6 @@ class IndicatorAmendment(models.Model):
 
     def __str__(self):
         return f"{self.indicator.code} {format_financial_year(self.financial_year)}: {self.get_kind_display()}"
-
-    @property
-    def year_label(self) -> str:
-        return format_financial_year(self.financial_year)
 
 
 class RatingSplit(models.Model):

@@ -125,8 +125,8 @@ def test_the_targets_page_refuses_bad_values_naming_each_box_and_saves_nothing(l
     response, _url = page_post(lcc_client, 2011, "LOC-1", {"all-annual": "12.5", "VASL-q2": "-3"})
     html = response.content.decode()
     assert response.status_code == 400
-    assert "The annual target is a count: enter a whole number." in html
-    assert "The Q2 target must not be negative." in html
+    assert "The annual target must be a whole number, 0 or more." in html
+    assert "The Q2 target must be a whole number, 0 or more." in html
     assert not Target.objects.filter(financial_year=2011).exists()
 
 
@@ -264,7 +264,8 @@ def test_a_copy_with_nothing_to_copy_or_out_of_range_is_refused_naming_it(office
         )
     # VAL-09's 2010/11 target is 50%: doubling it and more goes past 100%.
     with pytest.raises(
-        ValidationError, match=r"VAL-09 all providers, annual: 50 changed by 120% is 110, which is a percentage"
+        ValidationError,
+        match=r"VAL-09 all providers, annual: 50 changed by 120% is 110, which must be a percentage from 0 to 100",
     ):
         targets_copy(
             from_year=2010,
@@ -347,8 +348,8 @@ def test_an_import_with_problems_names_each_by_row_and_column_and_saves_nothing(
     assert "Row 4, column financial_year: write the financial year like 2011/12, not '2011-2012'" in messages
     assert "Row 5, column quarter: write annual, Q1, Q2, Q3 or Q4, not 'Q5'" in messages
     assert "Row 6, column provider: no provider has the code 'NOPE'" in messages
-    assert "Row 8, column value: LOC-1's target must not be negative" in messages
-    assert "Row 9, column value: LOC-5's target is a count: enter a whole number" in messages
+    assert "Row 8, column value: LOC-1's target must be a whole number, 0 or more" in messages
+    assert "Row 9, column value: LOC-5's target must be a whole number, 0 or more" in messages
     assert "Row 10, column version: this target was changed (or removed) by someone else" in messages
     assert "Row 11, column indicator: the same target as row 2: give it once" in messages
     assert not Target.objects.filter(financial_year=2011).exists()

@@ -35,7 +35,7 @@ def test_the_officer_adds_a_target_in_the_admin_with_the_reason_in_its_history(l
     url = reverse("admin:performance_target_add")
     data = {"indicator": indicator.pk, "financial_year": "2011/12", "quarter": "", "provider": "", "value": "12.5"}
     refused = lcc_client.post(url, {**data, "change_reason": "Hubs' meeting", "_save": "Save"})
-    assert refused.status_code == 200 and "The target is a count: enter a whole number." in refused.content.decode()
+    assert refused.status_code == 200 and "The target must be a whole number, 0 or more." in refused.content.decode()
     response = lcc_client.post(url, {**data, "value": "44", "change_reason": "Hubs' meeting", "_save": "Save"})
     assert response.status_code == 302, response.content.decode()[:2000]
     target = Target.objects.get(indicator=indicator, financial_year=2011)
