@@ -156,123 +156,72 @@ def same(name, **kwargs):
     return url
 
 
+def walk(username, name, page=None, **kwargs) -> Walk:
+    """The form posting to ``name``, shown on ``page`` (by default the same page), both with ``kwargs``."""
+    return Walk(username, same(name, **kwargs), same(page or name, **kwargs))
+
+
 def on(name, **kwargs):
     return same(name, **kwargs)
 
 
 YEAR = 2011
 WALK: dict[str, Walk] = {
-    "login": Walk(None, same("login"), same("login")),
-    "password_change": Walk("vasl.hub", same("password_change"), same("password_change")),
-    "password_reset": Walk(None, same("password_reset"), same("password_reset")),
-    "people:invite": Walk("lcc.officer", same("people:invite"), same("people:invite")),
-    "people:change_role": Walk(
-        "lcc.officer", same("people:change_role", pk=_vasl_hub_pk), same("people:detail", pk=_vasl_hub_pk)
+    "login": walk(None, "login"),
+    "password_change": walk("vasl.hub", "password_change"),
+    "password_reset": walk(None, "password_reset"),
+    "people:invite": walk("lcc.officer", "people:invite"),
+    "people:change_role": walk("lcc.officer", "people:change_role", page="people:detail", pk=_vasl_hub_pk),
+    "notifications:preferences": walk("vasl.hub", "notifications:preferences"),
+    "districts:add_note": walk("lcc.officer", "districts:add_note", page="districts:detail", slug="melton"),
+    "performance:return": walk("vasl.hub", "performance:return", pk=lambda: _vasl_q3().pk),
+    "performance:return_section": walk(
+        "val.staff", "performance:return_section", pk=lambda: _val_q3().pk, section="volunteering"
     ),
-    "notifications:preferences": Walk("vasl.hub", same("notifications:preferences"), same("notifications:preferences")),
-    "districts:add_note": Walk(
-        "lcc.officer", same("districts:add_note", slug="melton"), same("districts:detail", slug="melton")
+    "performance:return_send_back": walk(
+        "val.staff", "performance:return_send_back", page="performance:return", pk=lambda: _submitted_vasl_q3().pk
     ),
-    "performance:return": Walk(
-        "vasl.hub",
-        same("performance:return", pk=lambda: _vasl_q3().pk),
-        same("performance:return", pk=lambda: _vasl_q3().pk),
+    "performance:return_reopen": walk(
+        "lcc.officer", "performance:return_reopen", page="performance:return", pk=lambda: _submitted_vasl_q3().pk
     ),
-    "performance:return_section": Walk(
-        "val.staff",
-        same("performance:return_section", pk=lambda: _val_q3().pk, section="volunteering"),
-        same("performance:return_section", pk=lambda: _val_q3().pk, section="volunteering"),
+    "performance:return_validate": walk(
+        "val.staff", "performance:return_validate", page="performance:return", pk=lambda: _submitted_vasl_q3().pk
     ),
-    "performance:return_send_back": Walk(
-        "val.staff",
-        same("performance:return_send_back", pk=lambda: _submitted_vasl_q3().pk),
-        same("performance:return", pk=lambda: _submitted_vasl_q3().pk),
-    ),
-    "performance:return_reopen": Walk(
-        "lcc.officer",
-        same("performance:return_reopen", pk=lambda: _submitted_vasl_q3().pk),
-        same("performance:return", pk=lambda: _submitted_vasl_q3().pk),
-    ),
-    "performance:return_validate": Walk(
-        "val.staff",
-        same("performance:return_validate", pk=lambda: _submitted_vasl_q3().pk),
-        same("performance:return", pk=lambda: _submitted_vasl_q3().pk),
-    ),
-    "performance:return_evidence": Walk(
-        "vasl.hub",
-        same("performance:return_evidence", pk=lambda: _vasl_q3().pk),
-        same("performance:return_evidence", pk=lambda: _vasl_q3().pk),
-    ),
+    "performance:return_evidence": walk("vasl.hub", "performance:return_evidence", pk=lambda: _vasl_q3().pk),
     "performance:evidence_replace": Walk(
         "vasl.hub",
         same("performance:evidence_replace", pk=lambda: _evidence().pk),
         same("performance:return_evidence", pk=lambda: _evidence().return_obj.pk),
     ),
-    "performance:import": Walk("lcc.officer", same("performance:import"), same("performance:import")),
-    "performance:periods": Walk("lcc.officer", same("performance:periods"), same("performance:periods")),
-    "performance:targets_copy": Walk(
-        "lcc.officer", same("performance:targets_copy", year=YEAR), same("performance:targets_copy", year=YEAR)
+    "performance:import": walk("lcc.officer", "performance:import"),
+    "performance:periods": walk("lcc.officer", "performance:periods"),
+    "performance:targets_copy": walk("lcc.officer", "performance:targets_copy", year=YEAR),
+    "performance:targets_import": walk("lcc.officer", "performance:targets_import", year=YEAR),
+    "performance:targets_set": walk("lcc.officer", "performance:targets_set", year=YEAR, code="VAL-02"),
+    "performance:framework_publish": walk(
+        "lcc.officer", "performance:framework_publish", page="performance:framework_year", year=YEAR
     ),
-    "performance:targets_import": Walk(
-        "lcc.officer", same("performance:targets_import", year=YEAR), same("performance:targets_import", year=YEAR)
+    "contracts:extend": walk("lcc.officer", "contracts:extend", page="contracts:detail", pk=lambda: _contract().pk),
+    "contracts:subcontract_create": walk("lcc.officer", "contracts:subcontract_create", pk=lambda: _contract().pk),
+    "contracts:subcontract_vary": walk(
+        "lcc.officer", "contracts:subcontract_vary", page="contracts:subcontract", pk=lambda: _vasl().pk
     ),
-    "performance:targets_set": Walk(
-        "lcc.officer",
-        same("performance:targets_set", year=YEAR, code="VAL-02"),
-        same("performance:targets_set", year=YEAR, code="VAL-02"),
+    "contracts:subcontract_end": walk(
+        "lcc.officer", "contracts:subcontract_end", page="contracts:subcontract", pk=lambda: _vasl().pk
     ),
-    "performance:framework_publish": Walk(
-        "lcc.officer", same("performance:framework_publish", year=YEAR), same("performance:framework_year", year=YEAR)
-    ),
-    "contracts:extend": Walk(
-        "lcc.officer",
-        same("contracts:extend", pk=lambda: _contract().pk),
-        same("contracts:detail", pk=lambda: _contract().pk),
-    ),
-    "contracts:subcontract_create": Walk(
-        "lcc.officer",
-        same("contracts:subcontract_create", pk=lambda: _contract().pk),
-        same("contracts:subcontract_create", pk=lambda: _contract().pk),
-    ),
-    "contracts:subcontract_vary": Walk(
-        "lcc.officer",
-        same("contracts:subcontract_vary", pk=lambda: _vasl().pk),
-        same("contracts:subcontract", pk=lambda: _vasl().pk),
-    ),
-    "contracts:subcontract_end": Walk(
-        "lcc.officer",
-        same("contracts:subcontract_end", pk=lambda: _vasl().pk),
-        same("contracts:subcontract", pk=lambda: _vasl().pk),
-    ),
-    "contracts:budget_lines": Walk(
-        "lcc.officer",
-        same("contracts:budget_lines", pk=lambda: _contract().pk),
-        same("contracts:budget_lines", pk=lambda: _contract().pk),
-    ),
+    "contracts:budget_lines": walk("lcc.officer", "contracts:budget_lines", pk=lambda: _contract().pk),
     "contracts:budget_line_update": Walk(
         "lcc.officer",
         same("contracts:budget_line_update", pk=lambda: _line().pk),
         same("contracts:budget_lines", pk=lambda: _contract().pk),
     ),
-    "contracts:scenario_create": Walk(
-        "lcc.officer", same("contracts:scenario_create"), same("contracts:scenario_create")
+    "contracts:scenario_create": walk("lcc.officer", "contracts:scenario_create"),
+    "contracts:scenario_adopt": walk(
+        "lcc.officer", "contracts:scenario_adopt", page="contracts:scenario", pk=lambda: _scenario().pk
     ),
-    "contracts:scenario_adopt": Walk(
-        "lcc.officer",
-        same("contracts:scenario_adopt", pk=lambda: _scenario().pk),
-        same("contracts:scenario", pk=lambda: _scenario().pk),
-    ),
-    "disputes:create": Walk("vasl.hub", same("disputes:create"), same("disputes:create")),
-    "disputes:hearing": Walk(
-        "peer.reviewer",
-        same("disputes:hearing", pk=lambda: _dispute().pk),
-        same("disputes:detail", pk=lambda: _dispute().pk),
-    ),
-    "disputes:decide": Walk(
-        "peer.reviewer",
-        same("disputes:decide", pk=lambda: _dispute().pk),
-        same("disputes:detail", pk=lambda: _dispute().pk),
-    ),
+    "disputes:create": walk("vasl.hub", "disputes:create"),
+    "disputes:hearing": walk("peer.reviewer", "disputes:hearing", page="disputes:detail", pk=lambda: _dispute().pk),
+    "disputes:decide": walk("peer.reviewer", "disputes:decide", page="disputes:detail", pk=lambda: _dispute().pk),
 }
 
 
