@@ -95,7 +95,9 @@ class ReturnImportTemplateView(SiteWidePermissionMixin, View):
         providers = _providers_with_returns(period)
         chosen = request.GET.getlist("provider")
         if chosen:
-            providers = providers.filter(code__in=chosen)
+            # Only the codes of providers with returns are looked for (a hostile value never reaches the query).
+            known = set(providers.values_list("code", flat=True))
+            providers = providers.filter(code__in=[code for code in chosen if code in known])
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(HEADER)

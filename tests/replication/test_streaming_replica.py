@@ -170,13 +170,17 @@ def test_lag_shows_on_the_funders_dashboard_never_on_the_return_page_nor_to_whoe
     assert reopened.status_code == 302
     assert PIN_COOKIE in reopened.cookies
 
-    # The return page reads the primary, for the officer who saved and for anyone else alike.
-    for client in (officer, funder):
+    # The return page reads the primary, for the officer who saved and for anyone else alike: the provider's own
+    # staff see it back with them; to the funder it is a draft again, not theirs to read (the primary says so).
+    for client in (officer, _signed_in("vasl.hub")):
         with CaptureQueriesContext(standby) as replica:
             page = client.get(vasl_q2.get_absolute_url())
         assert page.status_code == 200
         assert page.context["return"].status == Return.Status.DRAFT
         assert replica.captured_queries == []
+    with CaptureQueriesContext(standby) as replica:
+        assert funder.get(vasl_q2.get_absolute_url()).status_code == 404
+    assert replica.captured_queries == []
 
     # The officer has just written, so even the dashboard reads the primary for them: they see their change.
     with CaptureQueriesContext(standby) as replica:
