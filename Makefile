@@ -41,8 +41,8 @@ system-deps:
 
 test: $(VENV)/.installed static system-deps
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(MAKE) --no-print-directory test-sqlite
-	$(MAKE) --no-print-directory test-postgres
+	@# Side by side (one a core), each run's output printed whole when it ends.
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite:
 	@echo "=== tests on SQLite ==="

@@ -26,7 +26,8 @@ from vcsportal.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_users_create
 from vcsportal.leicestershire import load_leicestershire
 
 ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
+#: One folder per database, so the SQLite and PostgreSQL runs (side by side under ``make test``) keep their own.
+ARTIFACTS = ROOT / "test-artifacts" / ("postgresql" if os.environ.get("DATABASE_URL") else "sqlite")
 AXE_SCRIPT = ROOT / "static" / "build" / "axe.min.js"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
