@@ -33,6 +33,12 @@ def _evidence(request, pk) -> Evidence:
         raise Http404("No such document") from error
 
 
+def _refusal_onto(form, refused: EvidenceRefused, beside_the_form=()) -> None:
+    """The service's refusal on the form's fields it names (the rest, and ``beside_the_form``, on the form)."""
+    for name, message in refused.errors.items():
+        form.add_error(name if name in form.fields and name not in beside_the_form else None, message)
+
+
 class ReturnEvidenceView(View):
     """The return's documents with their versions, and its survey figures; upload and record here."""
 
@@ -88,8 +94,7 @@ class ReturnEvidenceView(View):
                     result=result,
                 )
             except EvidenceRefused as refused:
-                for name, message in refused.errors.items():
-                    form.add_error(name if name in form.fields else None, message)
+                _refusal_onto(form, refused)
             else:
                 messages.success(request, "The document was kept as evidence.")
                 return HttpResponseRedirect(reverse("performance:return_evidence", args=[return_obj.pk]))
@@ -109,8 +114,7 @@ class ReturnEvidenceView(View):
                     value=form.cleaned_data["value"],
                 )
             except EvidenceRefused as refused:
-                for name, message in refused.errors.items():
-                    form.add_error(name if name in form.fields else None, message)
+                _refusal_onto(form, refused)
             else:
                 messages.success(request, "The survey figure was recorded.")
                 return HttpResponseRedirect(reverse("performance:return_evidence", args=[return_obj.pk]))
@@ -136,8 +140,7 @@ class EvidenceReplaceView(View):
                     reason=form.cleaned_data["reason"],
                 )
             except EvidenceRefused as refused:
-                for name, message in refused.errors.items():
-                    form.add_error(name if name in form.fields and name != "version" else None, message)
+                _refusal_onto(form, refused, beside_the_form=("version",))
                 status = 409 if "version" in refused.errors else 400
             else:
                 messages.success(request, "The document was replaced; the earlier version is kept.")
