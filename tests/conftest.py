@@ -6,6 +6,7 @@ from django.test import Client  # noqa: F401
 
 from performance.summaries import summary_mismatches
 from tests.mail import smtp  # noqa: F401 - a fixture for every test package (the notifications, the browser)
+from tests.security.conftest import unchanged  # noqa: F401 - ``with unchanged(): ...`` for every test package
 from tests.signin import signed_in
 from vcsportal.demo import DEMO_PASSWORD, demo_users_create
 from vcsportal.leicestershire import load_leicestershire

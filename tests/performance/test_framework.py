@@ -27,26 +27,11 @@ from performance.models import FrameworkChange, Indicator, LateTargetChange, Res
 from performance.selectors import targets_for
 from performance.selectors_framework import target_set_fingerprint
 from performance.services import period_open, return_submit
-from tests.security.conftest import database_state, state_differences
 from vcsportal.models import User
 
 pytestmark = pytest.mark.django_db
 
 LOCAL = ["LOC-1", "LOC-2", "LOC-3", "LOC-4", "LOC-5"]
-
-
-@pytest.fixture
-def unchanged(db):
-    """As the security tests' fixture: ``with unchanged(): ...`` fails if anything in the database changed."""
-    from contextlib import contextmanager
-
-    @contextmanager
-    def check():
-        before = database_state()
-        yield
-        assert not state_differences(before, database_state())
-
-    return check
 
 
 @pytest.fixture

@@ -10,24 +10,9 @@ from django.urls import reverse
 
 from performance.framework import framework_publish
 from performance.models import FrameworkChange, Indicator, Target
-from tests.security.conftest import database_state, state_differences
 from vcsportal.models import User
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def unchanged(db):
-    """``with unchanged(): ...`` fails if anything in the database changed."""
-    from contextlib import contextmanager
-
-    @contextmanager
-    def check():
-        before = database_state()
-        yield
-        assert not state_differences(before, database_state())
-
-    return check
 
 
 def test_the_officer_adds_a_target_in_the_admin_with_the_reason_in_its_history(lcc_client):

@@ -6,7 +6,6 @@ that district's rating only."""
 
 import datetime
 import io
-from contextlib import contextmanager
 from decimal import Decimal
 
 import openpyxl
@@ -22,23 +21,9 @@ from performance.framework import TargetsImportInvalid, targets_copy, targets_im
 from performance.models import Indicator, LateTargetChange, Result, Return, Target
 from performance.selectors import targets_for
 from performance.services import period_open, return_submit
-from tests.security.conftest import database_state, state_differences
 from vcsportal.models import User
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def unchanged(db):
-    """``with unchanged(): ...`` fails if anything in the database changed."""
-
-    @contextmanager
-    def check():
-        before = database_state()
-        yield
-        assert not state_differences(before, database_state())
-
-    return check
 
 
 @pytest.fixture
