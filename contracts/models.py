@@ -33,6 +33,8 @@ class Priority(models.TextChoices):
 class Funder(models.Model):
     """A body whose money goes into the pool. A group funder stands for several bodies together."""
 
+    partnership_path = "county_id"
+
     class Kind(models.TextChoices):
         COUNTY_COUNCIL = "county_council", "County council"
         DISTRICT_COUNCIL = "district_council", "District council"
@@ -42,6 +44,14 @@ class Funder(models.Model):
 
     code = models.SlugField(max_length=40, unique=True, allow_unicode=False)
     name = models.CharField(max_length=200)
+    county = models.ForeignKey(
+        "districts.County",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="funders",
+        help_text="The partnership whose pool this funder pays into.",
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     is_group = models.BooleanField(
         default=False, help_text="Stands for several bodies whose contribution is only known as a total."
@@ -75,6 +85,8 @@ def validate_uk_postcode(value: str) -> None:
 
 class Organisation(models.Model):
     """A provider of infrastructure services: the CIO, a community hub or a local resource centre."""
+
+    partnership_path = "county_id"
 
     class Kind(models.TextChoices):
         CIO = "cio", "Countywide infrastructure organisation"
@@ -128,6 +140,8 @@ class Organisation(models.Model):
 class Outcome(models.Model):
     """One of the contract's outcomes (Appendix A of the CIO agreement), with its strand and priority."""
 
+    partnership_path = None  # shared by every partnership (see tests/partnerships)
+
     number = models.PositiveSmallIntegerField(unique=True)
     strand = models.CharField(max_length=20, choices=Strand.choices)
     priority = models.CharField(max_length=10, choices=Priority.choices)
@@ -143,6 +157,8 @@ class Outcome(models.Model):
 
 class Contract(models.Model):
     """The single contract a commissioner signs with the CIO for all pooled funds."""
+
+    partnership_path = "county_id"
 
     reference = models.CharField(max_length=40, unique=True)
     title = models.CharField(max_length=300)
@@ -196,6 +212,8 @@ class Contract(models.Model):
 class ContractYear(models.Model):
     """A financial year of the contract with the pooled total as stated (actual or estimate)."""
 
+    partnership_path = "contract__county_id"
+
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="years")
     financial_year = models.PositiveSmallIntegerField()
     stated_total = models.DecimalField(**MONEY, null=True, blank=True)
@@ -215,6 +233,8 @@ class ContractYear(models.Model):
 
 class Contribution(models.Model):
     """Money a funder puts into the pool for a financial year (a funder may make several)."""
+
+    partnership_path = "contract__county_id"
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="contributions")
     funder = models.ForeignKey(Funder, on_delete=models.PROTECT, related_name="contributions")
@@ -238,6 +258,8 @@ class Contribution(models.Model):
 
 class SubContract(models.Model):
     """A sub-contract from the CIO to a hub or LRC. Its money per year is held as allocations."""
+
+    partnership_path = "contract__county_id"
 
     class Status(models.TextChoices):
         LIVE = "live", "Live"
@@ -307,6 +329,8 @@ class SubContract(models.Model):
 class Allocation(models.Model):
     """Money allocated under the contract to one organisation for one financial year."""
 
+    partnership_path = "contract__county_id"
+
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="allocations")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="allocations")
     financial_year = models.PositiveSmallIntegerField()
@@ -329,6 +353,8 @@ class Allocation(models.Model):
 
 class BudgetLine(models.Model):
     """A line of the CIO's own budget: front-line district staff per district, or central costs."""
+
+    partnership_path = "contract__county_id"
 
     class Category(models.TextChoices):
         DISTRICT_VOLUNTEERING_ASSISTANT = "dva", "District Volunteering Assistant"
@@ -364,6 +390,8 @@ class BudgetLine(models.Model):
 class ContractExtension(models.Model):
     """The exercise of a contract's extension option: the new end, who decided it and why."""
 
+    partnership_path = "contract__county_id"
+
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="extensions")
     previous_end_year = models.PositiveSmallIntegerField()
     new_end_year = models.PositiveSmallIntegerField()
@@ -385,6 +413,8 @@ class ContractExtension(models.Model):
 
 class SubContractVariation(models.Model):
     """One recorded change to a sub-contract: its value for a year, its term, strands or districts, or its end."""
+
+    partnership_path = "subcontract__contract__county_id"
 
     class Kind(models.TextChoices):
         CREATED = "created", "Created"
@@ -426,6 +456,8 @@ class SubContractVariation(models.Model):
 class BudgetScenario(InFinancialYear, models.Model):
     """A way of sharing a financial year's money between the CIO and its sub-contractors, saved to compare."""
 
+    partnership_path = "contract__county_id"
+
     class Rule(models.TextChoices):
         EQUAL_CUT = "equal_cut", "Equal change for all (every allocation by the same %)"
         CIO_ABSORBS = "cio_absorbs", "The CIO absorbs the change (hubs and LRCs keep last year's figure)"
@@ -465,6 +497,8 @@ class BudgetScenario(InFinancialYear, models.Model):
 class ScenarioTransitionLine(models.Model):
     """Transition funding in a scenario: paid to a body losing money, top-sliced from the total before the rule."""
 
+    partnership_path = "scenario__contract__county_id"
+
     scenario = models.ForeignKey(BudgetScenario, on_delete=models.CASCADE, related_name="transition_lines")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     amount = models.DecimalField(**MONEY)
@@ -482,6 +516,8 @@ class ScenarioTransitionLine(models.Model):
 
 class ScenarioResult(models.Model):
     """What a scenario gives one organisation, next to what it had last year."""
+
+    partnership_path = "scenario__contract__county_id"
 
     scenario = models.ForeignKey(BudgetScenario, on_delete=models.CASCADE, related_name="results")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
@@ -507,6 +543,8 @@ class ScenarioResult(models.Model):
 class ScenarioAdoption(models.Model):
     """The record of a scenario adopted as its year's allocations; only a later adoption replaces it."""
 
+    partnership_path = "scenario__contract__county_id"
+
     scenario = models.ForeignKey(BudgetScenario, on_delete=models.PROTECT, related_name="adoptions")
     financial_year = models.PositiveSmallIntegerField()
     replaces = models.ForeignKey(
@@ -528,6 +566,8 @@ class FundingPrinciple(models.Model):
     of £70,000 p.a. per Voluntary Action and £10,000 p.a. per independent Volunteer Centre), to set beside what
     was actually allocated; the two are compared, never merged."""
 
+    partnership_path = None  # shared by every partnership (see tests/partnerships)
+
     code = models.SlugField(max_length=60, unique=True)
     organisation_kind = models.CharField(max_length=3, choices=Organisation.Kind.choices)
     amount_per_year = models.DecimalField(**MONEY)
@@ -546,6 +586,8 @@ class PlanFigure(models.Model):
     """A figure from an earlier plan, kept as a historical arrangement to compare the contract's years with (the
     2007 draft strategic and delivery plan, 2008-2014: about £1.1m sustainable funding, the District Councils'
     share, about £82k per district under hub and spoke, its on-cost percentages). Never a contract year."""
+
+    partnership_path = None  # shared by every partnership (see tests/partnerships)
 
     class Unit(models.TextChoices):
         MONEY = "money", "Money (£)"
@@ -577,6 +619,8 @@ class PlanFigure(models.Model):
 class PlanOutcome(models.Model):
     """One of an earlier plan's outcomes (the 2007 plan has three), with the objectives that serve it."""
 
+    partnership_path = None  # shared by every partnership (see tests/partnerships)
+
     plan = models.CharField(max_length=200)
     number = models.PositiveSmallIntegerField()
     wording = models.TextField()
@@ -594,6 +638,8 @@ class PlanOutcome(models.Model):
 class PlanObjective(models.Model):
     """An objective of an earlier plan's outcome, recorded against the strand of the 2011 framework it serves
     (empty where it serves none: the plan's own management of the infrastructure)."""
+
+    partnership_path = None  # shared by every partnership (see tests/partnerships)
 
     outcome = models.ForeignKey(PlanOutcome, on_delete=models.CASCADE, related_name="objectives")
     number = models.CharField(max_length=10, help_text="As the plan numbers it, e.g. 1.2.")

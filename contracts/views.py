@@ -27,15 +27,27 @@ from contracts.forms import (
     SubContractVaryForm,
 )
 from contracts.models import BudgetLine, BudgetScenario, Contract
+from contracts.policies import contracts as contract_policy
+from contracts.policies import scenarios as scenario_policy
 from contracts.policies import subcontracts
 from contracts.scenarios import ScenarioFigures, allocation_figures, scenario_figures, scenario_organisations
 from contracts.tables import AllocationTable, ContributionTable, ScenarioTable
 from core.exports import csv_writer
 from core.periods import format_financial_year, parse_financial_year
+from core.policies import in_users_partnership
 from core.views import Confirmation, PortalPermissionMixin, ServiceActionMixin, ServiceFormMixin
 from core.workflow import transitions_for
 
 # --- the contract -----------------------------------------------------------------------------------------
+
+
+class OfItsContractMixin:
+    """A contract permission (``portal.manage_contracts``) asked of the contract that the page's object (a
+    sub-contract, a budget line, a scenario) belongs to: the contract policy's rules, its partnership's
+    included, are about contracts."""
+
+    def get_permission_object(self):
+        return self.get_object().contract
 
 
 class ContractListView(PortalPermissionMixin, TemplateView):
@@ -43,7 +55,8 @@ class ContractListView(PortalPermissionMixin, TemplateView):
     template_name = "contracts/contract_list.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(contracts=selectors.contract_list(), **kwargs)
+        contracts = contract_policy.instances_for(self.request.user, "view", selectors.contract_list())
+        return super().get_context_data(contracts=contracts, **kwargs)
 
 
 class ContractDetailView(PortalPermissionMixin, DetailView):
@@ -191,7 +204,7 @@ class SubContractDetailView(PortalPermissionMixin, DetailView):
         return context
 
 
-class SubContractVaryView(ServiceActionMixin, SubContractDetailView):
+class SubContractVaryView(OfItsContractMixin, ServiceActionMixin, SubContractDetailView):
     permission_required = "portal.manage_contracts"
     scope_action = "view"
     form_context_name = "vary_form"
@@ -217,7 +230,7 @@ class SubContractVaryView(ServiceActionMixin, SubContractDetailView):
         )
 
 
-class SubContractEndView(ServiceActionMixin, SubContractDetailView):
+class SubContractEndView(OfItsContractMixin, ServiceActionMixin, SubContractDetailView):
     permission_required = "portal.manage_contracts"
     scope_action = "view"
     form_context_name = "end_form"
@@ -307,7 +320,7 @@ class BudgetLineListView(ServiceFormMixin, PortalPermissionMixin, DetailView):
         return reverse("contracts:budget_lines", kwargs={"pk": self.object.pk})
 
 
-class BudgetLineChangeView(PortalPermissionMixin, DetailView):
+class BudgetLineChangeView(OfItsContractMixin, PortalPermissionMixin, DetailView):
     """Change or remove one budget line (POST only), refusing a stale edit."""
 
     permission_required = "portal.manage_contracts"
@@ -359,8 +372,9 @@ def _form_messages(form) -> list[str]:
 # --- budget scenarios -------------------------------------------------------------------------------------
 
 
-def _the_contract() -> Contract:
-    contract = selectors.contract_list().order_by("-end_year").first()
+def _the_contract(user) -> Contract:
+    """The user's partnership's contract with the latest end: the one its scenarios plan."""
+    contract = contract_policy.instances_for(user, "view", selectors.contract_list()).order_by("-end_year").first()
     if contract is None:
         raise Http404("There is no contract yet.")
     return contract
@@ -371,7 +385,7 @@ class ScenarioListView(PortalPermissionMixin, TemplateView):
     template_name = "contracts/scenario_list.html"
 
     def get_context_data(self, **kwargs):
-        contract = _the_contract()
+        contract = _the_contract(self.request.user)
         scenarios = selectors.scenario_list(contract)
         return super().get_context_data(
             contract=contract,
@@ -390,7 +404,7 @@ class ScenarioCreateView(ServiceFormMixin, PortalPermissionMixin, TemplateView):
 
     @cached_property
     def contract(self) -> Contract:
-        return _the_contract()
+        return _the_contract(self.request.user)
 
     def scenario_form(self, data=None, chosen=None) -> ScenarioForm:
         """The form for the year posted, else the year chosen above the form (no first submit needed), else
@@ -438,7 +452,8 @@ class ScenarioDetailView(PortalPermissionMixin, DetailView):
     context_object_name = "scenario"
 
     def get_queryset(self):
-        return selectors.scenario_list().prefetch_related("transition_lines__organisation", "adoptions__adopted_by")
+        scenarios = in_users_partnership(selectors.scenario_list(), self.request.user)
+        return scenarios.prefetch_related("transition_lines__organisation", "adoptions__adopted_by")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -455,7 +470,7 @@ class ScenarioDetailView(PortalPermissionMixin, DetailView):
         return context
 
 
-class ScenarioAdoptView(ServiceActionMixin, ScenarioDetailView):
+class ScenarioAdoptView(OfItsContractMixin, ServiceActionMixin, ScenarioDetailView):
     permission_required = "portal.manage_contracts"
     form_context_name = "adopt_form"
     success_message = "The scenario has been adopted as the year's allocations."
@@ -506,7 +521,7 @@ class ScenarioCompareView(PortalPermissionMixin, TemplateView):
     template_name = "contracts/scenario_compare.html"
 
     def get_context_data(self, **kwargs):
-        scenarios = selectors.scenario_list()
+        scenarios = scenario_policy.instances_for(self.request.user, "view", selectors.scenario_list())
         form = ScenarioCompareForm(self.request.GET, scenarios=scenarios)
         context = super().get_context_data(form=form, **kwargs)
         if form.is_valid():

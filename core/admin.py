@@ -21,8 +21,10 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.policies import in_partnership_of
 from core.services import REASON_LENGTH, STALE_MESSAGE, save_new_version, save_with_history
 
 REASON_FIELD = "change_reason"
@@ -175,3 +177,57 @@ def refuse_huge_dates_in_date_hierarchies(site: admin.AdminSite) -> None:
     for model_admin in site._registry.values():
         if model_admin.date_hierarchy:
             model_admin.get_changelist = lambda request, **kwargs: _ChangeListRefusingHugeDates
+
+
+def seal_partnerships(site: admin.AdminSite) -> None:
+    """Every registered admin of a model that belongs to a partnership (``partnership_path``) lists, opens and
+    offers in its foreign-key selects only the user's own partnership's rows (a site administrator's: every
+    one), ours or a later one's alike: another partnership's ids are a 404."""
+    for model, model_admin in site._registry.items():
+        path = getattr(model, "partnership_path", None)
+        if path:
+            model_admin.get_queryset = _sealed_queryset(model_admin.get_queryset, path)
+            if hasattr(model_admin, "history_view"):
+                model_admin.history_view = _sealed_history(model_admin, model_admin.history_view)
+        model_admin.formfield_for_foreignkey = _sealed_choices(model_admin.formfield_for_foreignkey)
+        model_admin.list_filter = [_sealed_filter(model, entry) for entry in model_admin.list_filter]
+
+
+def _sealed_filter(model, entry):
+    """A filter by a related object of a partnership offers only those the change list's rows point at."""
+    if isinstance(entry, str) and "__" not in entry:
+        field = model._meta.get_field(entry)
+        if field.is_relation and getattr(field.related_model, "partnership_path", None):
+            return (entry, admin.RelatedOnlyFieldListFilter)
+    return entry
+
+
+def _sealed_queryset(get_queryset, path: str):
+    def get_sealed_queryset(request):
+        return get_queryset(request).filter(in_partnership_of(request.user, path))
+
+    return get_sealed_queryset
+
+
+def _sealed_history(model_admin, history_view):
+    """simple-history shows a deleted object's history when the object is not found: a row of another
+    partnership is not found either, so its history is a 404 too (and a deleted row's, but to a site
+    administrator)."""
+
+    def sealed_history_view(request, object_id, extra_context=None):
+        if not request.user.is_superuser and model_admin.get_object(request, object_id) is None:
+            raise Http404("No such object")
+        return history_view(request, object_id, extra_context=extra_context)
+
+    return sealed_history_view
+
+
+def _sealed_choices(formfield_for_foreignkey):
+    def sealed_formfield_for_foreignkey(db_field, request, **kwargs):
+        field = formfield_for_foreignkey(db_field, request, **kwargs)
+        path = getattr(db_field.related_model, "partnership_path", None)
+        if path and field is not None and getattr(field, "queryset", None) is not None:
+            field.queryset = field.queryset.filter(in_partnership_of(request.user, path))
+        return field
+
+    return sealed_formfield_for_foreignkey

@@ -52,6 +52,22 @@ def role_of(user) -> Role | None:
         return None
 
 
+def in_partnership_of(user, path: str) -> Q:
+    """The objects (reaching their partnership through ``path``) of the user's own partnership: a site
+    administrator (a superuser in none) sees every partnership's; anybody else in none sees nothing."""
+    partnership_id = getattr(user, "partnership_id", None)
+    if partnership_id is None:
+        return EVERY if user.is_superuser else NOTHING
+    return Q(**{path: partnership_id})
+
+
+def in_users_partnership(queryset: QuerySet, user) -> QuerySet:
+    """The rows of ``queryset`` in the user's partnership, whatever their role may do with them (a page that
+    answers 403 for a role still answers 404 for another partnership's id)."""
+    path = getattr(queryset.model, "partnership_path", None)
+    return queryset if path is None else queryset.filter(in_partnership_of(user, path))
+
+
 def prefixed(q: Q, prefix: str) -> Q:
     """The same filter seen from a related model, e.g. a return's rule applied to its results through
     ``return_obj__``."""
@@ -103,6 +119,14 @@ class Policy:
     model: type[Model]
     permissions: dict[str, str] = {}
 
+    @property
+    def partnership(self) -> str | None:
+        """The lookup from the model to the id of the partnership (``districts.County``) that owns it, as the
+        model declares it (``partnership_path``, e.g. ``"provider__county_id"``): every rule is narrowed to the
+        user's own partnership's objects, so another partnership's ids are a 404 wherever the policy is asked.
+        None: shared by every partnership."""
+        return getattr(self.model, "partnership_path", None)
+
     def actions(self) -> list[str]:
         return sorted(name.removeprefix("rule_") for name in dir(self) if name.startswith("rule_"))
 
@@ -114,7 +138,13 @@ class Policy:
             declared = getattr(self, f"rule_{action}")
         except AttributeError:
             raise LookupError(f"{type(self).__name__} declares no action {action!r}") from None
-        return declared(user)
+        q = declared(user)
+        if q is None or self.partnership is None:
+            return q
+        return q & self.partnership_scope(user)
+
+    def partnership_scope(self, user) -> Q:
+        return in_partnership_of(user, self.partnership)
 
     def user_can(self, user, action: str, obj: Model | None = None) -> bool:
         """May ``user`` do ``action`` to ``obj`` (or, without an object, at all)?"""

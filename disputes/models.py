@@ -21,6 +21,8 @@ def has_a_hearing_date(dispute) -> bool:
 class Dispute(models.Model):
     """A disagreement between the CIO and a hub or LRC, heard by the Peer Review Body, whose decision binds."""
 
+    partnership_path = "contract__county_id"
+
     class Status(models.TextChoices):
         OPEN = "open", "Open"
         HEARING_SET = "hearing_set", "Hearing date set"

@@ -7,6 +7,8 @@ from simple_history.models import HistoricalRecords
 class County(models.Model):
     """The area a partnership serves (Leicestershire first; the product serves any county)."""
 
+    partnership_path = "id"
+
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     ons_code = models.CharField("ONS code", max_length=9, blank=True)
@@ -28,6 +30,8 @@ class NegotiationStatus(models.TextChoices):
 
 class District(models.Model):
     """A district (lower-tier council area) in a county, with its population."""
+
+    partnership_path = "county_id"
 
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="districts")
     name = models.CharField(max_length=100)
@@ -56,6 +60,8 @@ class District(models.Model):
 
 class NegotiationNote(models.Model):
     """A dated note on a district's negotiation, with the status it recorded."""
+
+    partnership_path = "district__county_id"
 
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="negotiation_notes")
     noted_on = models.DateField()

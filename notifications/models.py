@@ -16,6 +16,8 @@ class Notification(models.Model):
     bodies are written when it is recorded, so the page shows what was sent, as it was then.
     """
 
+    partnership_path = "recipient__partnership_id"
+
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
         SENDING = "sending", "Sending"
@@ -71,6 +73,8 @@ class Notification(models.Model):
 class OptOut(models.Model):
     """A person does not want email for one non-essential kind of notification (still recorded on their
     Notifications page). No row: they get it."""
+
+    partnership_path = "user__partnership_id"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_opt_outs")
     kind = models.CharField(max_length=20, choices=Kind.choices)

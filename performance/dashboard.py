@@ -70,6 +70,9 @@ class DashboardFilters:
     #: "full": indicators under the provider's complete control; "partial": those that are not (Table One).
     provider_control: str = ""
     drafts: Q | None = field(default=None, compare=False)
+    #: The partnership (a ``districts.County`` id) whose figures these are; None: every partnership's (a site
+    #: administrator, or the command's operator).
+    partnership: int | None = None
 
     @property
     def include_drafts(self) -> bool:
@@ -79,20 +82,23 @@ class DashboardFilters:
 # --- periods ------------------------------------------------------------------------------------------
 
 
-def periods_with_counted_returns() -> QuerySet:
-    """Periods in which at least one return has been submitted, accepted or signed off, newest first."""
+def periods_with_counted_returns(partnership: int | None = None) -> QuerySet:
+    """Periods in which at least one return has been submitted, accepted or signed off, newest first (in one
+    partnership; None: in any)."""
     counted = Return.objects.counted().filter(period=OuterRef("pk"))
+    if partnership is not None:
+        counted = counted.filter(provider__county_id=partnership)
     return ReportingPeriod.objects.filter(Exists(counted)).newest_first()
 
 
-def latest_period_with_returns() -> ReportingPeriod | None:
+def latest_period_with_returns(partnership: int | None = None) -> ReportingPeriod | None:
     """The default period of the dashboard: the latest with counted returns (else the latest period)."""
-    return periods_with_counted_returns().first() or ReportingPeriod.objects.newest_first().first()
+    return periods_with_counted_returns(partnership).first() or ReportingPeriod.objects.newest_first().first()
 
 
-def previous_period_with_returns(period: ReportingPeriod) -> ReportingPeriod | None:
+def previous_period_with_returns(period: ReportingPeriod, partnership: int | None = None) -> ReportingPeriod | None:
     """The default comparison: the latest period before ``period`` with counted returns."""
-    return periods_with_counted_returns().before(period).first()
+    return periods_with_counted_returns(partnership).before(period).first()
 
 
 # --- the results in view ------------------------------------------------------------------------------
@@ -103,12 +109,16 @@ def _countable_returns(filters: DashboardFilters, prefix: str = "return_obj__") 
     q = Q(**{f"{prefix}status__in": Return.COUNTED})
     if filters.drafts is not None:
         q |= Q(**{f"{prefix}status__in": Return.OPEN_TO_PROVIDER}) & prefixed(filters.drafts, prefix)
+    if filters.partnership is not None:
+        q &= Q(**{f"{prefix}provider__county_id": filters.partnership})
     return q
 
 
 def _provider_q(filters: DashboardFilters, prefix: str = "") -> Q:
     """The organisations in view: by kind, by code, and by district (the countywide CIO works in every one)."""
     q = Q()
+    if filters.partnership is not None:
+        q &= Q(**{f"{prefix}county_id": filters.partnership})
     if filters.provider_kinds:
         q &= Q(**{f"{prefix}kind__in": filters.provider_kinds})
     if filters.providers:
@@ -656,16 +666,23 @@ def localities(filters: DashboardFilters, indicators: list[Indicator]) -> list[d
 
 
 def _district_q(filters: DashboardFilters) -> Q:
-    return Q(pk=filters.district.pk) if filters.district is not None else Q()
+    q = Q(pk=filters.district.pk) if filters.district is not None else Q()
+    return q & Q(county_id=filters.partnership) if filters.partnership is not None else q
 
 
 # --- an indicator's history -------------------------------------------------------------------------------
 
 
-def indicator_history(indicator: Indicator) -> QuerySet:
+def _counted_of(indicator: Indicator, partnership: int | None, prefix: str = "return_obj__") -> Q:
+    """An indicator's counted results, in one partnership (None: every partnership's)."""
+    q = Q(indicator=indicator, **{f"{prefix}status__in": Return.COUNTED})
+    return q & Q(**{f"{prefix}provider__county_id": partnership}) if partnership is not None else q
+
+
+def indicator_history(indicator: Indicator, partnership: int | None) -> QuerySet:
     """Every counted result of an indicator across periods and providers, oldest period first."""
     return (
-        Result.objects.filter(indicator=indicator, return_obj__status__in=Return.COUNTED)
+        Result.objects.filter(_counted_of(indicator, partnership))
         .select_related("return_obj__period", "return_obj__provider", "indicator", "district")
         .order_by(
             "return_obj__period__financial_year",
@@ -676,10 +693,10 @@ def indicator_history(indicator: Indicator) -> QuerySet:
     )
 
 
-def indicator_rag_over_time(indicator: Indicator) -> list[dict]:
+def indicator_rag_over_time(indicator: Indicator, partnership: int | None) -> list[dict]:
     """An indicator's counted RAG ratings per period, over every provider."""
     rows = (
-        Result.objects.filter(indicator=indicator, return_obj__status__in=Return.COUNTED)
+        Result.objects.filter(_counted_of(indicator, partnership))
         .values(financial_year=F("return_obj__period__financial_year"), quarter=F("return_obj__period__quarter"))
         .annotate(**rag_counts())
         .order_by("financial_year", "quarter")
@@ -707,12 +724,10 @@ def indicator_series(indicator: Indicator, provider: Organisation) -> list[dict]
     ]
 
 
-def indicator_providers(indicator: Indicator) -> QuerySet:
+def indicator_providers(indicator: Indicator, partnership: int | None) -> QuerySet:
     """The providers with counted results for an indicator, each with ``has_figures``: whether any of them
     gives a figure (the chart opens on the first that does, not on one with ratings and no figures)."""
-    counted = Result.objects.filter(
-        indicator=indicator, return_obj__provider=OuterRef("pk"), return_obj__status__in=Return.COUNTED
-    )
+    counted = Result.objects.filter(_counted_of(indicator, partnership), return_obj__provider=OuterRef("pk"))
     return (
         Organisation.objects.filter(Exists(counted))
         .annotate(has_figures=Exists(counted.filter(actual__isnull=False)))

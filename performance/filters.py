@@ -26,6 +26,7 @@ from core.periods import PERIOD_EXAMPLE, Period
 from districts.models import District
 from performance import dashboard
 from performance.models import Rag, ReportingPeriod, Result, Validation
+from performance.policies import figures_partnership
 from performance.policies import returns as return_policy
 
 
@@ -146,6 +147,10 @@ class DashboardFilterSet(django_filters.FilterSet):
         self.drafts_allowed = Q() if user is None else return_policy.rule(user, "include_drafts")
         if self.drafts_allowed is None and not strict:
             del self.filters["include_drafts"]
+        self.partnership = figures_partnership(user)
+        if self.partnership is not None:
+            for name in ("provider", "district"):
+                self.filters[name].queryset = self.filters[name].queryset.filter(county_id=self.partnership)
         self.periods = list(ReportingPeriod.objects.newest_first())
         for name in ("period", "compare_to"):
             self.form.fields[name].periods = self.periods
@@ -178,7 +183,7 @@ class DashboardFilterSet(django_filters.FilterSet):
                 raise ValidationError(errors)
         # The page shows a bad value's error and the default figures (every filter as if none were given).
         data = self.form.cleaned_data if valid else {}
-        period = data.get("period") or dashboard.latest_period_with_returns()
+        period = data.get("period") or dashboard.latest_period_with_returns(self.partnership)
         if period is None:
             return None
         compare_to = data.get("compare_to")
@@ -189,7 +194,7 @@ class DashboardFilterSet(django_filters.FilterSet):
             self.form.add_error("compare_to", message)
             compare_to = None
         if compare_to is None and not self.strict:
-            compare_to = dashboard.previous_period_with_returns(period)
+            compare_to = dashboard.previous_period_with_returns(period, self.partnership)
         drafts = None
         if data.get("include_drafts"):
             if self.drafts_allowed is None:
@@ -208,6 +213,7 @@ class DashboardFilterSet(django_filters.FilterSet):
             validation=data.get("validation") or "",
             provider_control=data.get("provider_control") or "",
             drafts=drafts,
+            partnership=self.partnership,
         )
 
     def select_options(self, name: str) -> SafeString:

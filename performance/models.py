@@ -28,6 +28,8 @@ class IndicatorQuerySet(models.QuerySet):
 class Indicator(models.Model):
     """A measure in the unified performance management framework."""
 
+    partnership_path = None  # shared by every partnership (see tests/partnerships)
+
     class Kind(models.TextChoices):
         QUANTITATIVE = "Q", "Quantitative target"
         NARRATIVE = "NAR", "Narrative assessment"
@@ -124,6 +126,8 @@ class Target(models.Model):
     rows reported for one district (the local indicators the CIO reports per district); annual or for one
     quarter. The most specific applies: provider and district, then provider, then district, then all."""
 
+    partnership_path = None  # shared by every partnership (see tests/partnerships)
+
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
     financial_year = models.PositiveSmallIntegerField()
     quarter = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Empty for an annual target.")
@@ -195,6 +199,8 @@ class ReportingPeriodQuerySet(models.QuerySet):
 
 class ReportingPeriod(models.Model):
     """A quarter of a financial year (Q1 is April to June) in which providers report."""
+
+    partnership_path = None  # shared by every partnership (see tests/partnerships)
 
     class Status(models.TextChoices):
         PLANNED = "planned", "Planned"
@@ -279,6 +285,8 @@ def not_already_reopened(return_obj) -> bool:
 
 class Return(models.Model):
     """A provider's quarterly temperature check for one period."""
+
+    partnership_path = "provider__county_id"
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -506,6 +514,8 @@ class ReturnSummary(models.Model):
     unrated, as the dashboard does. Never written by Django.
     """
 
+    partnership_path = "return_obj__provider__county_id"
+
     # No foreign-key constraint: the triggers write here while Django deletes a return's results.
     return_obj = models.OneToOneField(
         Return,
@@ -528,6 +538,8 @@ class ReturnSummary(models.Model):
 
 class Result(models.Model):
     """One indicator's rating, figure and narrative in a return (per district where the CIO reports so)."""
+
+    partnership_path = "return_obj__provider__county_id"
 
     return_obj = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="results", db_column="return_id")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="results")
@@ -588,6 +600,8 @@ class FrameworkPublication(InFinancialYear, models.Model):
     """A financial year's framework (its indicator set and targets) published by an LCC officer. What changes
     in it afterwards is recorded as ``FrameworkChange`` rows, listed for funders and providers."""
 
+    partnership_path = None  # shared by every partnership (see tests/partnerships)
+
     financial_year = models.PositiveSmallIntegerField(unique=True)
     published_at = models.DateTimeField()
     published_by = models.ForeignKey(
@@ -608,6 +622,8 @@ class FrameworkPublication(InFinancialYear, models.Model):
 class FrameworkChange(models.Model):
     """One change to a published year's framework: an indicator added, changed or retired, a target set,
     changed or removed; who, when, why, and what it was before and after."""
+
+    partnership_path = None  # shared by every partnership (see tests/partnerships)
 
     class Kind(models.TextChoices):
         INDICATOR_ADDED = "indicator_added", "Indicator added"
@@ -639,6 +655,8 @@ class FrameworkChange(models.Model):
 class LateTargetChange(models.Model):
     """A target changed after returns of its period were submitted: the ratings in those returns were given
     against the target as it was, and are shown beside this record (on the return and on the dashboard)."""
+
+    partnership_path = None  # shared by every partnership (see tests/partnerships)
 
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="late_target_changes")
     financial_year = models.PositiveSmallIntegerField()
@@ -691,6 +709,8 @@ class IndicatorAmendment(InFinancialYear, models.Model):
     Table One: eight of VAL's thirty were amended for 2010/11). Changes made in the portal itself are in the
     indicator's history; this is what happened before the portal."""
 
+    partnership_path = None  # shared by every partnership (see tests/partnerships)
+
     class Kind(models.TextChoices):
         WORDING = "wording", "Wording simplified"
         PROCESS = "process", "Moved from a measurable target to process"
@@ -716,6 +736,8 @@ class IndicatorAmendment(InFinancialYear, models.Model):
 class RatingSplit(models.Model):
     """A rating a source gives for part of an area only (the review's Table One splits some of VAL's ratings
     between the City and the County): kept beside the one rating the return holds, never averaged into it."""
+
+    partnership_path = None  # shared by every partnership (see tests/partnerships)
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="rating_splits")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="rating_splits")
@@ -746,6 +768,8 @@ class SourceContradictionQuerySet(models.QuerySet):
 class SourceContradiction(models.Model):
     """Where the sources (or one source with itself) disagree: a flag shown wherever the figure it concerns is
     counted, with both claims and where each is made. Never resolved by picking one: both stay on record."""
+
+    partnership_path = None  # shared by every partnership (see tests/partnerships)
 
     code = models.SlugField(max_length=60, unique=True)
     title = models.CharField(max_length=200)
@@ -794,6 +818,8 @@ class Evidence(models.Model):
     It is served only through the portal's evidence view, which asks ``performance.policies.evidence``; never
     from a public media URL. Replacing the document keeps the previous file and its row in the history."""
 
+    partnership_path = "return_obj__provider__county_id"
+
     return_obj = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="evidence", db_column="return_id")
     result = models.ForeignKey(
         Result,
@@ -826,6 +852,8 @@ class Evidence(models.Model):
 class SurveyFigure(models.Model):
     """For a survey-based indicator's result: the sample and the figure, overall and broken down by type of
     group and by location (the review's 8.4 on #20 and #24)."""
+
+    partnership_path = "result__return_obj__provider__county_id"
 
     class Dimension(models.TextChoices):
         OVERALL = "overall", "All respondents"
@@ -863,6 +891,8 @@ class PendingImport(models.Model):
     """A CSV file an LCC officer has checked (a dry run), kept so they may confirm the import without choosing the
     file again: only they may use it, once, within ``performance.imports.PENDING_IMPORT_MINUTES``; it is deleted
     when used or found expired."""
+
+    partnership_path = "user__partnership_id"
 
     token = models.CharField(max_length=64, unique=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

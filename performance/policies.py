@@ -198,6 +198,23 @@ class IndicatorPolicy(ReadableByEveryone):
 
 
 results = ResultPolicy()
+
+
+#: A partnership id that no partnership has (nobody's figures).
+NO_PARTNERSHIP = 0
+
+
+def figures_partnership(user) -> int | None:
+    """Whose figures a user's dashboards, exports and indicator pages count: their own partnership's; every
+    partnership's for a site administrator (a superuser in none) or the command's operator (no user); nobody's
+    for anyone else in none."""
+    if user is None:
+        return None
+    if user.partnership_id is None:
+        return None if user.is_superuser else NO_PARTNERSHIP
+    return user.partnership_id
+
+
 evidence = EvidencePolicy()
 periods = PeriodPolicy()
 indicators = IndicatorPolicy()

@@ -17,19 +17,22 @@ for device_model in (TOTPDevice, StaticDevice):
         admin.site.unregister(device_model)
 
 #: Changed on the People pages only.
-ACCESS_FIELDS = ["role", "organisation", "funder", "is_active", "is_staff", "groups", "user_permissions"]
+ACCESS_FIELDS = ["partnership", "role", "organisation", "funder", "is_active", "is_staff", "groups", "user_permissions"]
 
 
 @admin.register(User)
 class PortalUserAdmin(ReasonRequiredMixin, UserAdmin):
-    list_display = ["username", "first_name", "last_name", "role", "organisation", "funder", "is_active"]
-    list_filter = ["role", "organisation__kind", "is_active"]
+    list_display = ["username", "first_name", "last_name", "partnership", "role", "organisation", "funder", "is_active"]
+    list_filter = ["partnership", "role", "organisation__kind", "is_active"]
     search_fields = ["username", "first_name", "last_name", "email", "organisation__code", "funder__code"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         ("Personal info", {"fields": ["first_name", "last_name", "email"]}),
         ("Site administrator", {"fields": ["is_superuser"]}),
-        ("Portal role (change it on the People pages)", {"fields": ["role", "organisation", "funder", "is_active"]}),
+        (
+            "Portal role (change it on the People pages)",
+            {"fields": ["partnership", "role", "organisation", "funder", "is_active"]},
+        ),
         ("Admin access (follows the role)", {"fields": ["is_staff", "groups", "user_permissions"]}),
         ("Important dates", {"fields": ["last_login", "date_joined"]}),
     ]

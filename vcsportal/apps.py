@@ -24,9 +24,10 @@ class VcsportalConfig(AppConfig):
         # The admin registered every app's admins when it became ready (it is first in INSTALLED_APPS).
         from django.contrib import admin
 
-        from core.admin import refuse_huge_dates_in_date_hierarchies
+        from core.admin import refuse_huge_dates_in_date_hierarchies, seal_partnerships
 
         refuse_huge_dates_in_date_hierarchies(admin.site)
+        seal_partnerships(admin.site)
 
         # A password change revokes the person's API token (vcsportal.api.tokens).
         from django.db.models.signals import post_save, pre_save

@@ -7,10 +7,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from contracts.models import Funder, Organisation
 from core.roles import SECOND_FACTOR_ROLES, Role
+from districts.models import County
 from vcsportal.models import User
 from vcsportal.people.roles import roles_sync
 
 DEMO_PASSWORD = "portal-demo-2011"
+#: The partnership the demo users work in.
+DEMO_PARTNERSHIP = "leicestershire"
 
 #: The demo users who must pass a second factor (their role requires it) sign in with codes from this
 #: secret: add it to an authenticator app (as a time-based key), or print the current code with
@@ -44,6 +47,7 @@ def demo_users_create(*, password: str = DEMO_PASSWORD) -> list[User]:
                 "role": role,
                 "organisation": Organisation.objects.get(code=organisation_code) if organisation_code else None,
                 "funder": Funder.objects.get(code=funder_code) if funder_code else None,
+                "partnership": County.objects.get(slug=DEMO_PARTNERSHIP),
                 "is_staff": role == Role.LCC_OFFICER,
                 "is_superuser": False,
             },

@@ -200,7 +200,9 @@ def load_leicestershire() -> LoadReport:
         )
 
     funders = {
-        code: _upsert(report, Funder, {"code": code}, {"name": name, "kind": kind, "is_group": is_group})
+        code: _upsert(
+            report, Funder, {"code": code}, {"name": name, "kind": kind, "is_group": is_group, "county": county}
+        )
         for code, name, kind, is_group in FUNDERS
     }
     organisations = {

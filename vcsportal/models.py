@@ -8,6 +8,8 @@ from core.roles import PROVIDER_ROLES, Role
 class User(AbstractUser):
     """A person who signs in. Every user has one role; provider staff belong to one organisation."""
 
+    partnership_path = "partnership_id"
+
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.FUNDER_REVIEWER)
     organisation = models.ForeignKey(
         "contracts.Organisation",
@@ -24,6 +26,15 @@ class User(AbstractUser):
         blank=True,
         related_name="users",
         help_text="The funder this person reviews for (funder reviewers and LCC officers).",
+    )
+    partnership = models.ForeignKey(
+        "districts.County",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        help_text="The county partnership this person works in: they see its data only (empty: a site "
+        "administrator, who sees every partnership's).",
     )
 
     class Meta:
@@ -48,6 +59,8 @@ class PersonChange(models.Model):
     """One recorded change to a person's access: invited, role changed, deactivated or reactivated, two-factor
     reset. Who did it, when and why, shown on the person's page (the user table itself keeps no history, so
     that signing in, which saves the last login, is not mistaken for a change)."""
+
+    partnership_path = "person__partnership_id"
 
     class Kind(models.TextChoices):
         INVITED = "invited", "Invited"

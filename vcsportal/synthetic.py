@@ -37,9 +37,12 @@ from contracts.models import (
     Organisation,
     SubContract,
 )
+from core.roles import Role
 from core.services import save_with_history
 from districts.models import County, District, NegotiationStatus
 from performance.models import Indicator, NotReportedReason, Rag, ReportingPeriod, Result, Return
+from vcsportal.models import User
+from vcsportal.people.roles import person_role_sync
 
 SLUG_PREFIX = "synthetic-"
 FIRST_YEAR = 2005
@@ -127,14 +130,25 @@ def _council_create(number: int, rng: random.Random, indicators, periods) -> tup
     )
     county_council, district_councils, health = Funder.objects.bulk_create(
         [
-            Funder(code=f"{code}-CC", name=f"Synthetic County Council {number:03d}", kind=Funder.Kind.COUNTY_COUNCIL),
+            Funder(
+                code=f"{code}-CC",
+                name=f"Synthetic County Council {number:03d}",
+                kind=Funder.Kind.COUNTY_COUNCIL,
+                county=county,
+            ),
             Funder(
                 code=f"{code}-DCS",
                 name=f"Synthetic District Councils {number:03d}, combined",
                 kind=Funder.Kind.DISTRICT_COUNCIL,
                 is_group=True,
+                county=county,
             ),
-            Funder(code=f"{code}-HEALTH", name=f"Synthetic Health Board {number:03d}", kind=Funder.Kind.HEALTH),
+            Funder(
+                code=f"{code}-HEALTH",
+                name=f"Synthetic Health Board {number:03d}",
+                kind=Funder.Kind.HEALTH,
+                county=county,
+            ),
         ]
     )
     organisations = [
@@ -209,6 +223,8 @@ def _council_create(number: int, rng: random.Random, indicators, periods) -> tup
     ContractYear.objects.bulk_create(contract_years)
     Allocation.objects.bulk_create(allocations)
 
+    _people_create(county, county_council=county_council, health=health, cio=cio, providers=providers)
+
     returns = Return.objects.bulk_create(
         [
             Return(
@@ -227,6 +243,33 @@ def _council_create(number: int, rng: random.Random, indicators, periods) -> tup
     rows = (_result_row(rng, return_obj.pk, indicator) for return_obj in returns for indicator in indicators)
     results = _results_write(rows)
     return len(returns), results
+
+
+def _people_create(county, *, county_council, health, cio, providers) -> None:
+    """One person per role in the council's partnership (``synthetic-001.lcc``, ...), so that scale tests and the
+    benchmark sign in as each council's own people. They have no usable password: an administrator invites them
+    (or a test signs them in) to use them."""
+    hub = next(p for p in providers if p.kind == Organisation.Kind.HUB)
+    lrc = next(p for p in providers if p.kind == Organisation.Kind.LRC)
+    for suffix, role, organisation, funder in (
+        ("lcc", Role.LCC_OFFICER, None, county_council),
+        ("funder", Role.FUNDER_REVIEWER, None, health),
+        ("cio", Role.CIO_STAFF, cio, None),
+        ("hub", Role.PROVIDER_STAFF, hub, None),
+        ("lrc", Role.PROVIDER_STAFF, lrc, None),
+        ("peer", Role.PEER_REVIEWER, None, None),
+    ):
+        person = User(
+            username=f"{county.slug}.{suffix}",
+            email=f"{suffix}@{county.slug}.example.org",
+            role=role,
+            organisation=organisation,
+            funder=funder,
+            partnership=county,
+        )
+        person.set_unusable_password()
+        person.save()
+        person_role_sync(person)
 
 
 def _pounds(rng: random.Random, low: int, high: int) -> Decimal:

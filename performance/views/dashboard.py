@@ -23,6 +23,7 @@ from performance import charts, dashboard, selectors_review
 from performance.exports import table_response
 from performance.filters import DashboardFilterSet
 from performance.models import Indicator
+from performance.policies import figures_partnership
 from performance.selectors_framework import LateTargetRating, late_target_ratings
 from performance.tables import (
     ChangeTable,
@@ -339,12 +340,15 @@ class IndicatorView(ReadsMayLagMixin, PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         indicator = self.get_indicator()
-        providers = list(dashboard.indicator_providers(indicator))
+        partnership = figures_partnership(self.request.user)
+        providers = list(dashboard.indicator_providers(indicator, partnership))
         chosen = next((p for p in providers if p.code == self.request.GET.get("provider")), None)
         chosen = chosen or next((p for p in providers if p.has_figures), providers[0] if providers else None)
         series = dashboard.indicator_series(indicator, chosen) if chosen else []
-        rag_rows = dashboard.indicator_rag_over_time(indicator)
-        history = ResultTable(dashboard.indicator_history(indicator), caption="Every result, period by period")
+        rag_rows = dashboard.indicator_rag_over_time(indicator, partnership)
+        history = ResultTable(
+            dashboard.indicator_history(indicator, partnership), caption="Every result, period by period"
+        )
         paginate_table(self.request, history, per_page=50)
         context.update(
             indicator=indicator,
@@ -400,5 +404,5 @@ class IndicatorExportView(ReadsMayLagMixin, PermissionRequiredMixin, View):
 
     def get(self, request, code: str, file_format: str):
         indicator = get_object_or_404(Indicator, code=code)
-        table = ResultTable(dashboard.indicator_history(indicator))
+        table = ResultTable(dashboard.indicator_history(indicator, figures_partnership(request.user)))
         return table_response(table, f"indicator-{indicator.code}", file_format)

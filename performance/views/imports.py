@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views import View
 
 from contracts.models import Organisation
+from contracts.policies import organisations as organisation_policy
 from core.views import SiteWidePermissionMixin
 from performance.forms import ReturnImportForm
 from performance.imports import (
@@ -25,10 +26,12 @@ def _open_period():
     return ReportingPeriod.objects.filter(status=ReportingPeriod.Status.OPEN).newest_first().first()
 
 
-def _providers_with_returns(period):
+def _providers_with_returns(period, user):
+    """The providers with a return in the period, of the user's partnership."""
     if period is None:
         return Organisation.objects.none()
-    return Organisation.objects.filter(returns__period=period).distinct().order_by("code")
+    providers = organisation_policy.instances_for(user, "view").filter(returns__period=period)
+    return providers.distinct().order_by("code")
 
 
 class ReturnImportView(SiteWidePermissionMixin, View):
@@ -48,7 +51,7 @@ class ReturnImportView(SiteWidePermissionMixin, View):
             "form": form,
             "header": ",".join(HEADER),
             "open_period": period,
-            "template_providers": _providers_with_returns(period),
+            "template_providers": _providers_with_returns(period, self.request.user),
             "pending_minutes": PENDING_IMPORT_MINUTES,
         }
 
@@ -92,7 +95,7 @@ class ReturnImportTemplateView(SiteWidePermissionMixin, View):
 
     def get(self, request):
         period = _open_period()
-        providers = _providers_with_returns(period)
+        providers = _providers_with_returns(period, request.user)
         chosen = request.GET.getlist("provider")
         if chosen:
             # Only the codes of providers with returns are looked for (a hostile value never reaches the query).

@@ -32,7 +32,11 @@ def main(rounds: int) -> None:
     demo_users_create()
     hub = User.objects.get(username="vasl.hub")
     colleague = User.objects.create_user(
-        "vasl.second", password="x", role=Role.PROVIDER_STAFF, organisation=hub.organisation
+        "vasl.second",
+        password="x",
+        role=Role.PROVIDER_STAFF,
+        organisation=hub.organisation,
+        partnership=hub.partnership,
     )
     return_obj = Return.objects.get(provider__code="VASL", period__financial_year=2010, period__quarter=3)
     url = reverse("performance:return", args=[return_obj.pk])

@@ -48,7 +48,12 @@ def imported_history() -> int:
 def second_lcc_client():
     first = User.objects.get(username="lcc.officer")
     second = User.objects.create(
-        username="lcc.second", role=first.role, funder=first.funder, organisation=first.organisation, is_staff=True
+        username="lcc.second",
+        role=first.role,
+        funder=first.funder,
+        organisation=first.organisation,
+        is_staff=True,
+        partnership=first.partnership,
     )
     roles_sync()
     return signed_in(second)

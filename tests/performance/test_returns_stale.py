@@ -19,6 +19,7 @@ def test_a_stale_save_is_refused_showing_who_changed_what_and_keeping_the_typing
     colleague = User.objects.create_user(
         "vasl.second", password="x", first_name="Sam", last_name="Second", role=Role.PROVIDER_STAFF,
         organisation=User.objects.get(username="vasl.hub").organisation,
+        partnership=User.objects.get(username="vasl.hub").partnership,
     )  # fmt: skip
     second = Client()
     second.force_login(colleague)

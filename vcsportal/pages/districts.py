@@ -15,6 +15,7 @@ from core.views import PortalPermissionMixin, ServiceActionMixin
 from districts import selectors, services
 from districts.forms import NegotiationNoteForm
 from districts.models import District
+from districts.policies import districts as district_policy
 from performance import selectors as performance_selectors
 from performance import selectors_review as performance_selectors_review
 
@@ -45,7 +46,10 @@ class DistrictListView(PortalPermissionMixin, TemplateView):
     template_name = "districts/district_list.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(table=DistrictTable(contract_selectors.districts_with_coverage()), **kwargs)
+        districts = district_policy.instances_for(
+            self.request.user, "view", contract_selectors.districts_with_coverage()
+        )
+        return super().get_context_data(table=DistrictTable(districts), **kwargs)
 
 
 class DistrictDetailView(PortalPermissionMixin, DetailView):
@@ -54,7 +58,7 @@ class DistrictDetailView(PortalPermissionMixin, DetailView):
     context_object_name = "district"
 
     def get_queryset(self):
-        return contract_selectors.districts_with_coverage()
+        return district_policy.instances_for(self.request.user, "view", contract_selectors.districts_with_coverage())
 
     def get_permission_object(self):
         return None

@@ -24,6 +24,7 @@ from notifications.policies import reminders as reminder_policy
 from notifications.selectors import open_returns_on
 from performance import dashboard
 from performance.models import ReportingPeriod, Return
+from performance.policies import figures_partnership
 from performance.policies import periods as period_policy
 from performance.policies import returns as return_policy
 from performance.selectors import returns_to_review
@@ -156,12 +157,15 @@ def _latest_signed_off(user) -> Section:
     section = Section("latest", "The latest signed-off period")
     if not contract_policy.user_can(user, "view"):
         return section
+    partnership = figures_partnership(user)
     signed_off = Return.objects.filter(period=OuterRef("pk"), status=Return.Status.SIGNED_OFF)
+    if partnership is not None:
+        signed_off = signed_off.filter(provider__county_id=partnership)
     period = ReportingPeriod.objects.filter(Exists(signed_off)).newest_first().first()
     if period is None:
         return section
-    previous = dashboard.previous_period_with_returns(period)
-    filters = dashboard.DashboardFilters(period=period, compare_to=previous)
+    previous = dashboard.previous_period_with_returns(period, partnership)
+    filters = dashboard.DashboardFilters(period=period, compare_to=previous, partnership=partnership)
     totals = dashboard.headline(filters)
     section.items.append(
         Item(

@@ -1,6 +1,8 @@
 from django import forms
 
 from contracts.models import Funder, Organisation
+from contracts.policies import funders as funder_policy
+from contracts.policies import organisations as organisation_policy
 from core.forms import PortalForm
 from core.roles import ROLE_SUMMARIES, Role
 
@@ -35,9 +37,13 @@ class RoleFields(PortalForm):
         help_text="The funder this person reviews for: needed for funder reviewers; an LCC officer may name LCC.",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, manager=None, **kwargs):
+        """``manager``: the person filling it in, whose partnership's organisations and funders are offered."""
         super().__init__(*args, **kwargs)
         self.fields["role"].help_text = " ".join(f"{role.label}: {ROLE_SUMMARIES[role]}" for role in Role)
+        if manager is not None:
+            for name, policy in (("organisation", organisation_policy), ("funder", funder_policy)):
+                self.fields[name].queryset = policy.instances_for(manager, "view", self.fields[name].queryset)
 
 
 class InviteForm(RoleFields):

@@ -19,6 +19,7 @@ from rest_framework.authtoken.models import Token
 
 from contracts.models import Funder, Organisation
 from core.roles import PROVIDER_ROLES, Role
+from districts.models import County
 from vcsportal.models import PersonChange, User
 from vcsportal.people.roles import person_role_sync
 from vcsportal.twofactor.services import second_factor_remove
@@ -89,6 +90,23 @@ def _record(person: User, *, kind, by, reason: str, before: str = "", after: str
     )
 
 
+def _partnership_of_new_person(by, organisation: Organisation | None) -> County:
+    """A new person works in their organisation's partnership, else in the inviter's; a site administrator
+    (who works in none) inviting a funder or LCC officer where several partnerships exist must name one."""
+    if organisation is not None:
+        if by.partnership_id is not None and organisation.county_id != by.partnership_id:
+            raise ValidationError({"organisation": "Choose an organisation of your own partnership."})
+        return organisation.county
+    if by.partnership_id is not None:
+        return by.partnership
+    partnerships = list(County.objects.all()[:2])
+    if len(partnerships) != 1:
+        raise ValidationError(
+            "Invite them from an account of their partnership: a site administrator cannot tell which."
+        )
+    return partnerships[0]
+
+
 @transaction.atomic
 def person_invite(
     *,
@@ -109,6 +127,7 @@ def person_invite(
     if User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).exists():
         raise ValidationError({"email": "Someone with this email address already has an account."})
     role, organisation, funder = _role_fields(role, organisation, funder)
+    partnership = _partnership_of_new_person(by, organisation)
     person = User(
         username=email,
         email=email,
@@ -117,6 +136,7 @@ def person_invite(
         role=role,
         organisation=organisation,
         funder=funder,
+        partnership=partnership,
     )
     person.set_unusable_password()
     person.full_clean()

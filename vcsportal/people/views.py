@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views import View
 
 from core.roles import Role
-from vcsportal.people.forms import InviteForm, PeopleFilterForm, ReasonForm, RoleChangeForm
+from vcsportal.people.forms import InviteForm, PeopleFilterForm, ReasonForm, RoleChangeForm, RoleFields
 from vcsportal.people.selectors import people_for, person_changes
 from vcsportal.people.services import (
     invitation_send,
@@ -78,10 +78,10 @@ class PersonInviteView(PeoplePolicyMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
-        return render(request, self.template_name, {"form": InviteForm()})
+        return render(request, self.template_name, {"form": InviteForm(manager=request.user)})
 
     def post(self, request):
-        form = InviteForm(data=request.POST)
+        form = InviteForm(data=request.POST, manager=request.user)
         if form.is_valid():
             try:
                 person = person_invite(by=request.user, **form.cleaned_data)
@@ -126,7 +126,7 @@ class PersonDetailView(PersonMixin, View):
             "access": person_access_text(person),
             "may_manage": self.may_manage(person),
             "changes": person_changes(person),
-            "role_form": forms.get("role_form") or RoleChangeForm(initial=initial, prefix="role"),
+            "role_form": forms.get("role_form") or RoleChangeForm(initial=initial, prefix="role", manager=request.user),
             "active_form": forms.get("active_form") or ReasonForm(initial=seen, prefix="active"),
             "two_factor_form": forms.get("two_factor_form") or ReasonForm(initial=seen, prefix="twofactor"),
             "invitation_pending": person.is_active and not person.has_usable_password(),
@@ -149,7 +149,8 @@ class PersonActionView(PersonMixin, View):
         person = self.person(pk)
         if not self.may_manage(person):
             raise PermissionDenied("You may not change this person.")
-        form = self.form_class(data=request.POST, prefix=self.prefix)
+        manager = {"manager": request.user} if issubclass(self.form_class, RoleFields) else {}
+        form = self.form_class(data=request.POST, prefix=self.prefix, **manager)
         if form.is_valid():
             try:
                 message = self.act(person, form.cleaned_data)

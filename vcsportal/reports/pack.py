@@ -79,15 +79,19 @@ class Pack:
     flags: list = field(default_factory=list)
 
 
-def _filters(period, kinds=(), compare_to=None) -> DashboardFilters:
-    return DashboardFilters(period=period, provider_kinds=tuple(kinds), compare_to=compare_to)
-
-
-def quarterly_pack(period: ReportingPeriod, *, disputes=None) -> Pack:
+def quarterly_pack(period: ReportingPeriod, *, disputes=None, partnership: int | None = None) -> Pack:
     """Every figure of the pack for ``period``. ``disputes``: the disputes the reader may see (a queryset;
-    default every one, for an operator at the command line)."""
+    default every one, for an operator at the command line); ``partnership``: whose figures (None: every
+    partnership's)."""
+
+    def _filters(period, kinds=(), compare_to=None) -> DashboardFilters:
+        return DashboardFilters(
+            period=period, provider_kinds=tuple(kinds), compare_to=compare_to, partnership=partnership
+        )
+
+    in_partnership = {} if partnership is None else {"contract__county_id": partnership}
     everyone = _filters(period)
-    previous = previous_period_with_returns(period)
+    previous = previous_period_with_returns(period, partnership)
 
     headline_rows = [{**headline(_filters(period, kinds)), "label": label} for label, kinds in HEADLINE_ROWS]
     providers = list(providers_in_view(everyone))
@@ -108,21 +112,23 @@ def quarterly_pack(period: ReportingPeriod, *, disputes=None) -> Pack:
     indicators = list(local_indicators())
     year = period.financial_year
     allocations = list(
-        Allocation.objects.filter(financial_year=year)
+        Allocation.objects.filter(financial_year=year, **in_partnership)
         .select_related("organisation__district", "contract")
         .order_by("organisation__kind", "organisation__code")
     )
     kind_labels = dict(Organisation.Kind.choices)
     allocation_totals = [
         {"kind": row["organisation__kind"], "label": kind_labels[row["organisation__kind"]], "total": row["total"]}
-        for row in Allocation.objects.filter(financial_year=year)
+        for row in Allocation.objects.filter(financial_year=year, **in_partnership)
         .values("organisation__kind")
         .annotate(total=Sum("amount"))
         .order_by("organisation__kind")
     ]
     reconciliation = [
         (contract, row)
-        for contract in Contract.objects.filter(start_year__lte=year, end_year__gte=year).order_by("reference")
+        for contract in Contract.objects.filter(
+            start_year__lte=year, end_year__gte=year, **{"county_id": partnership} if partnership else {}
+        ).order_by("reference")
         for row in contract_reconciliation(contract)
         if row.financial_year == year
     ]

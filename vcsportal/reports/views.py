@@ -9,6 +9,7 @@ from core.replicas import ReadsMayLagMixin
 from disputes import policies as dispute_policies
 from performance.dashboard import periods_with_counted_returns
 from performance.models import ReportingPeriod
+from performance.policies import figures_partnership
 from vcsportal.reports.pack import quarterly_pack
 from vcsportal.reports.pdf import pack_pdf
 
@@ -26,7 +27,11 @@ class PackIndexView(ReadsMayLagMixin, PackPermissionMixin, View):
     """The periods with counted returns, each with its pack."""
 
     def get(self, request):
-        return render(request, "reports/pack_index.html", {"periods": periods_with_counted_returns()})
+        return render(
+            request,
+            "reports/pack_index.html",
+            {"periods": periods_with_counted_returns(figures_partnership(request.user))},
+        )
 
 
 class PackView(ReadsMayLagMixin, PackPermissionMixin, View):
@@ -36,7 +41,11 @@ class PackView(ReadsMayLagMixin, PackPermissionMixin, View):
         found = ReportingPeriod.objects.by_label(period)
         if found is None:
             raise Http404("No such reporting period")
-        pack = quarterly_pack(found, disputes=dispute_policies.disputes.instances_for(request.user, "view"))
+        pack = quarterly_pack(
+            found,
+            disputes=dispute_policies.disputes.instances_for(request.user, "view"),
+            partnership=figures_partnership(request.user),
+        )
         return render(request, "reports/pack.html", {"pack": pack, "for_pdf": False})
 
 
@@ -45,7 +54,11 @@ class PackPdfView(ReadsMayLagMixin, PackPermissionMixin, View):
         found = ReportingPeriod.objects.by_label(period)
         if found is None:
             raise Http404("No such reporting period")
-        pack = quarterly_pack(found, disputes=dispute_policies.disputes.instances_for(request.user, "view"))
+        pack = quarterly_pack(
+            found,
+            disputes=dispute_policies.disputes.instances_for(request.user, "view"),
+            partnership=figures_partnership(request.user),
+        )
         response = HttpResponse(pack_pdf(pack), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="quarterly-pack-{found.slug}.pdf"'
         return response
