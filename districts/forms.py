@@ -63,7 +63,7 @@ class LocalityAgreementEditForm(PortalForm):
 class VersionForm(PortalForm):
     """Only the version the user saw (a sign-off is refused when the draft changed since)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput(attrs={"id": "sign_version"}))
 
 
 PERCENTAGE_FIELD = {"required": False, "min_value": 0, "max_value": 100, "max_digits": 5, "decimal_places": 2}
@@ -96,7 +96,8 @@ class NegotiationOutputsForm(PortalForm):
 class NegotiationPositionForm(PortalForm):
     party = forms.ChoiceField(label="Whose position", choices=NegotiationParty.choices, widget=forms.RadioSelect)
     position = forms.CharField(label="The position", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Its own id: the outputs form on the same page has a version too.
+    version = forms.IntegerField(widget=forms.HiddenInput(attrs={"id": "position_version"}), required=False)
 
 
 class NegotiationRouteForm(PortalForm):
