@@ -200,3 +200,14 @@ def test_drafts_are_for_their_parties_and_those_who_oversee_them(login):
     assert other.get(harborough.get_absolute_url()).status_code == 404
     locality_agreement_sign(agreement=harborough, user=_user("vasl.hub"), version=harborough.version)
     assert other.get(harborough.get_absolute_url()).status_code == 200
+
+
+def test_the_page_shows_versions_and_history_with_who_and_why(lcc_client):
+    agreement = _harborough_draft()
+    agreement = locality_agreement_sign(agreement=agreement, user=_user("val.staff"), version=agreement.version)
+    page = lcc_client.get(agreement.get_absolute_url()).content.decode()
+    assert '<caption class="govuk-table__caption govuk-table__caption--m">History</caption>' in page
+    assert "Signed for VAL" in page and "Version 1 drafted" in page and "Hannah Hub" in page
+    assert "Victor Staff" in page and f'href="{agreement.get_absolute_url()}">Version 1</a>' in page
+    # LCC reads but is no party: no form to change or sign.
+    assert "Save the draft" not in page and "Sign this version" not in page

@@ -176,3 +176,11 @@ def test_who_may_not_record_the_steps(login, username):
     negotiation.refresh_from_db()
     assert negotiation.pct_to_hubs_and_lrcs is None and not negotiation.routes.exists()
     assert negotiation.district.negotiation_status == "part_agreed"
+
+
+def test_the_changes_are_in_the_pages_history(lcc_client):
+    negotiation = _negotiation()
+    lcc_client.post(_url("negotiation_outputs", negotiation), {"version": negotiation.version, **OUTPUTS})
+    page = lcc_client.get(negotiation.get_absolute_url()).content.decode()
+    assert "Negotiation outputs recorded" in page and "Laura Officer" in page
+    assert "The data load" in page  # the positions loaded from Appendix Five
