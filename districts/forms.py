@@ -99,6 +99,12 @@ class NegotiationPositionForm(PortalForm):
     # Its own id: the outputs form on the same page has a version too.
     version = forms.IntegerField(widget=forms.HiddenInput(attrs={"id": "position_version"}), required=False)
 
+    def __init__(self, *args, parties=None, **kwargs):
+        """``parties``: the parties the user may record (the CIO's staff VAL's, a hub or LRC its own)."""
+        super().__init__(*args, **kwargs)
+        if parties is not None:
+            self.fields["party"].choices = [c for c in NegotiationParty.choices if c[0] in parties]
+
 
 class NegotiationRouteForm(PortalForm):
     route = forms.ChoiceField(label="Route taken", choices=NegotiationRoute.Route.choices, widget=forms.RadioSelect)

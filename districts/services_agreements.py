@@ -175,6 +175,18 @@ def negotiation_outputs_record(*, negotiation: DistrictNegotiation, user, versio
     return save_new_version(current, user=user, reason="Negotiation outputs recorded")
 
 
+def negotiation_parties_for(user) -> list[str]:
+    """The parties whose position the user may record: the CIO's staff VAL's, a hub's or LRC's staff their
+    own organisation's, an LCC officer any party's."""
+    role = role_of(user)
+    if role == Role.CIO_STAFF:
+        return [NegotiationParty.VAL]
+    if role == Role.PROVIDER_STAFF:
+        kind = getattr(getattr(user, "organisation", None), "kind", None)
+        return [kind] if kind in NegotiationParty.values else []
+    return list(NegotiationParty.values)
+
+
 @transaction.atomic
 def negotiation_position_record(
     *, negotiation: DistrictNegotiation, user, party: str, position: str, version: int | None = None
@@ -184,9 +196,7 @@ def negotiation_position_record(
     require(negotiations.user_can(user, "record_position", negotiation), "You may not record a position here.")
     if party not in NegotiationParty.values:
         raise ValidationError({"party": "Choose VAL, the hub, the LRC or the district council."})
-    role = role_of(user)
-    own = {Role.CIO_STAFF: "val", Role.PROVIDER_STAFF: getattr(getattr(user, "organisation", None), "kind", None)}
-    if role in own and own[role] != party:
+    if party not in negotiation_parties_for(user):
         raise ValidationError({"party": "You can record only your own organisation's position."})
     position = (position or "").strip()
     if not position:

@@ -184,3 +184,18 @@ def test_the_changes_are_in_the_pages_history(lcc_client):
     page = lcc_client.get(negotiation.get_absolute_url()).content.decode()
     assert "Negotiation outputs recorded" in page and "Laura Officer" in page
     assert "The data load" in page  # the positions loaded from Appendix Five
+
+
+def test_a_stale_position_is_refused(hub_client, lcc_client):
+    negotiation = _negotiation()
+    page = hub_client.get(negotiation.get_absolute_url()).content.decode()
+    seen = negotiation.positions.get(party="hub").version
+    assert f'id="position_version" value="{seen}"' in page or f'value="{seen}" id="position_version"' in page
+    lcc_client.post(
+        _url("negotiation_position", negotiation), {"party": "hub", "position": "Corrected by LCC.", "version": seen}
+    )
+    response = hub_client.post(
+        _url("negotiation_position", negotiation), {"party": "hub", "position": "Ours.", "version": seen}
+    )
+    assert response.status_code == 409
+    assert negotiation.positions.get(party="hub").position == "Corrected by LCC."

@@ -158,7 +158,12 @@ class NegotiationDetailView(PortalPermissionMixin, DetailView):
             if route_open:
                 context.setdefault("route_form", NegotiationRouteForm())
         if context["can_record_position"]:
-            context.setdefault("position_form", NegotiationPositionForm())
+            # One party (the CIO's staff, a hub or an LRC): its position's version, so a stale edit is refused.
+            parties = services_agreements.negotiation_parties_for(user)
+            initial = {}
+            if len(parties) == 1:
+                initial = {"party": parties[0], "version": getattr(positions.get(parties[0]), "version", None)}
+            context.setdefault("position_form", NegotiationPositionForm(parties=parties, initial=initial))
         return context
 
 
@@ -190,7 +195,7 @@ class NegotiationPositionView(ServiceActionMixin, NegotiationDetailView):
         return self.get_object()
 
     def get_form(self):
-        return NegotiationPositionForm(self.request.POST)
+        return NegotiationPositionForm(self.request.POST)  # every party: the service refuses another's by name
 
     def perform(self, form):
         return services_agreements.negotiation_position_record(
