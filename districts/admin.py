@@ -4,7 +4,16 @@ only with a negotiation note, recorded on the district's page (the service keeps
 from django.contrib import admin
 
 from core.admin import ReadOnlyAdmin, ReadOnlyInline, ReasonRequiredAdmin
-from districts.models import County, District, NegotiationNote
+from districts.models import (
+    County,
+    District,
+    DistrictNegotiation,
+    LocalityAgreement,
+    LocalityAgreementService,
+    NegotiationNote,
+    NegotiationPosition,
+    NegotiationRoute,
+)
 
 
 @admin.register(County)
@@ -34,3 +43,39 @@ class NegotiationNoteAdmin(ReadOnlyAdmin):
     list_display = ["district", "noted_on", "status", "recorded_by"]
     list_filter = ["status", "district"]
     search_fields = ["note", "district__name"]
+
+
+# Locality agreements and structured negotiations change only through their services (sign-offs, versions,
+# positions), so the admin shows them read only.
+class LocalityAgreementServiceInline(ReadOnlyInline, admin.TabularInline):
+    model = LocalityAgreementService
+    fields = ["service", "delivered_by", "val_staff_based_in_hub", "note"]
+    readonly_fields = fields
+
+
+@admin.register(LocalityAgreement)
+class LocalityAgreementAdmin(ReadOnlyAdmin):
+    list_display = ["district", "financial_year", "number", "status", "val_signed_at", "local_signed_at"]
+    list_filter = ["status", "district"]
+    search_fields = ["district__name", "note"]
+    inlines = [LocalityAgreementServiceInline]
+
+
+class NegotiationPositionInline(ReadOnlyInline, admin.TabularInline):
+    model = NegotiationPosition
+    fields = ["party", "position", "source", "recorded_by", "recorded_at"]
+    readonly_fields = fields
+
+
+class NegotiationRouteInline(ReadOnlyInline, admin.TabularInline):
+    model = NegotiationRoute
+    fields = ["route", "decided_on", "reason", "recorded_by", "recorded_at"]
+    readonly_fields = fields
+
+
+@admin.register(DistrictNegotiation)
+class DistrictNegotiationAdmin(ReadOnlyAdmin):
+    list_display = ["district", "financial_year", "deadline", "pct_to_hubs_and_lrcs", "pct_val_frontline"]
+    list_filter = ["district"]
+    search_fields = ["district__name"]
+    inlines = [NegotiationPositionInline, NegotiationRouteInline]

@@ -2,8 +2,20 @@
 needs a district's money or results asks the contracts and performance apps' selectors too."""
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from districts.models import District, NegotiationNote
+from districts.models import (
+    District,
+    DistrictNegotiation,
+    LocalityAgreement,
+    LocalityAgreementService,
+    LocalityService,
+    NegotiationNote,
+    NegotiationPosition,
+    NegotiationRoute,
+    NegotiationStatus,
+)
+from districts.policies import locality_agreements
 
 
 def district_notes(district: District) -> QuerySet[NegotiationNote]:
@@ -14,3 +26,52 @@ def district_notes(district: District) -> QuerySet[NegotiationNote]:
 def district_status_history(district: District):
     """Every recorded change to the district's negotiation status, newest first."""
     return district.history.select_related("history_user").order_by("-history_date")
+
+
+def district_locality_agreements(district: District, user) -> QuerySet[LocalityAgreement]:
+    """The versions of the district's locality agreements the user may read, newest year and version first."""
+    return locality_agreements.instances_for(
+        user, "view", LocalityAgreement.objects.filter(district=district).select_related("district")
+    )
+
+
+def locality_agreement_services(agreement: LocalityAgreement) -> QuerySet[LocalityAgreementService]:
+    """The services of one version, in the order of ``LocalityService``."""
+    order = {value: index for index, value in enumerate(LocalityService.values)}
+    return sorted(agreement.services.all(), key=lambda row: order[row.service])
+
+
+def locality_agreement_history(agreement: LocalityAgreement):
+    """Every recorded change to the version and its services, newest first, with who and why."""
+    entries = list(agreement.history.select_related("history_user"))
+    entries += list(LocalityAgreementService.history.filter(agreement_id=agreement.pk).select_related("history_user"))
+    return sorted(entries, key=lambda entry: entry.history_date, reverse=True)
+
+
+def district_negotiations(district: District) -> QuerySet[DistrictNegotiation]:
+    """The district's structured negotiations, newest year first."""
+    return district.negotiations.all()
+
+
+def negotiation_positions(negotiation: DistrictNegotiation) -> QuerySet[NegotiationPosition]:
+    """Each party's current position, with who recorded it."""
+    return negotiation.positions.select_related("recorded_by")
+
+
+def negotiation_routes(negotiation: DistrictNegotiation) -> QuerySet[NegotiationRoute]:
+    """The steps taken to mediation or the Peer Review Body, newest first."""
+    return negotiation.routes.select_related("recorded_by")
+
+
+def negotiation_history(negotiation: DistrictNegotiation):
+    """Every recorded change to the negotiation's outputs, positions and routes, newest first."""
+    entries = list(negotiation.history.select_related("history_user"))
+    entries += list(NegotiationPosition.history.filter(negotiation_id=negotiation.pk).select_related("history_user"))
+    entries += list(NegotiationRoute.history.filter(negotiation_id=negotiation.pk).select_related("history_user"))
+    return sorted(entries, key=lambda entry: entry.history_date, reverse=True)
+
+
+def negotiation_deadline_passed_unagreed(negotiation: DistrictNegotiation, today=None) -> bool:
+    """Whether the deadline has passed with the district not agreed (the route to mediation is open)."""
+    today = today or timezone.localdate()
+    return today > negotiation.deadline and negotiation.district.negotiation_status != NegotiationStatus.AGREED

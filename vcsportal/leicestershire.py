@@ -27,7 +27,16 @@ from contracts.models import (
 )
 from core.periods import Period
 from core.services import save_with_history
-from districts.models import County, District, NegotiationNote
+from districts.models import (
+    County,
+    District,
+    DistrictNegotiation,
+    LocalityAgreement,
+    LocalityAgreementService,
+    LocalityService,
+    NegotiationNote,
+    NegotiationPosition,
+)
 from performance.models import (
     Indicator,
     IndicatorAmendment,
@@ -428,6 +437,7 @@ def load_leicestershire() -> LoadReport:
         report.created[name] = report.created.get(name, 0) + opened.results_created
     load_review_findings(report)
     load_plan_2007(report)
+    load_working_agreements(report, districts)
     return report
 
 
@@ -528,4 +538,45 @@ def load_plan_2007(report: LoadReport) -> None:
                 PlanObjective,
                 {"outcome": outcome, "number": objective_number},
                 {"wording": objective_wording, "strand": strand},
+            )
+
+
+def load_working_agreements(report: LoadReport, districts: dict[str, District]) -> None:
+    """The structured 2011/12 negotiation of every district (deadline, each party's position as Appendix Five
+    gives it, no outputs: the review records none) and the two locality agreements Appendix Five's part
+    agreements describe, as unsigned drafts (issue 16, items 6 and 7)."""
+    deadline = datetime.date(*data.NEGOTIATION_DEADLINE)
+    for slug, positions in data.NEGOTIATION_POSITIONS.items():
+        negotiation = _upsert(
+            report,
+            DistrictNegotiation,
+            {"district": districts[slug], "financial_year": data.NEGOTIATION_YEAR},
+            {"deadline": deadline},
+        )
+        for party, position in positions.items():
+            _upsert(
+                report,
+                NegotiationPosition,
+                {"negotiation": negotiation, "party": party},
+                {"position": position, "source": data.NEGOTIATION_POSITION_SOURCE},
+            )
+    for slug, draft in data.LOCALITY_AGREEMENT_DRAFTS.items():
+        agreement = LocalityAgreement.objects.filter(
+            district=districts[slug], financial_year=data.NEGOTIATION_YEAR, number=1
+        ).first()
+        if agreement is not None and agreement.status != LocalityAgreement.Status.DRAFT:
+            continue  # signed since: never rewrite an agreed version
+        agreement = _upsert(
+            report,
+            LocalityAgreement,
+            {"district": districts[slug], "financial_year": data.NEGOTIATION_YEAR, "number": 1},
+            {"note": draft["note"], "source": data.LOCALITY_AGREEMENT_SOURCE},
+        )
+        for service in LocalityService.values:
+            delivered_by, in_hub = draft["services"].get(service, ("", False))
+            _upsert(
+                report,
+                LocalityAgreementService,
+                {"agreement": agreement, "service": service},
+                {"delivered_by": delivered_by, "val_staff_based_in_hub": in_hub},
             )

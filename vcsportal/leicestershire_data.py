@@ -1253,3 +1253,123 @@ assert [n for n, _w, _o in PLAN_2007_OUTCOMES] == [1, 2, 3]
 assert all(strand in ("", *STRANDS) for _n, _w, objectives in PLAN_2007_OUTCOMES for _o, _t, strand in objectives)
 
 del _kinds, _RAG_RANK, _declines, _org, _ratings, _expected, _counts, _totals
+
+
+# --- working agreements the review asks for (issue 16, items 6 and 7) --------------------------------------
+
+# Recommendation Six and Appendix Six: "by the end of January 2011" the arrangements for the unified service
+# are agreed; the negotiations are about 2011/12 ("in time to inform the distribution of the funding available
+# under the Infrastructure Contract for 2011/2012", 7.4).
+NEGOTIATION_YEAR = 2011
+NEGOTIATION_DEADLINE = (2011, 1, 31)
+NEGOTIATION_POSITION_SOURCE = (
+    "Review, Appendix Five (progress report on locality negotiations, 6 December 2010, as recorded by VAL)"
+)
+
+# Appendix Five, each party's position as VAL recorded it (quoted; "..." marks words left out). Where the
+# report gives a party no position, none is loaded: Hinckley and Bosworth's comment is the agreement itself,
+# and Oadby and Wigston's District Council "were unable to attend the meeting". None of the outputs the funders
+# asked for (Appendix Seven: the percentages and the two summaries) is recorded anywhere in the review, so
+# none is loaded.
+NEGOTIATION_POSITIONS = {
+    "blaby": {
+        "hub": "CABD ... would like the VAL staff to be based at CABD to encourage more joint working and remove "
+        "public confusion. The Hub believe VAL is too centralist ... they believe the group support and "
+        "volunteering roles should be at the Hub, and policy centrally at VAL.",
+        "district_council": "Seek a joined up VCS service, whilst ensuring local delivery/identity and "
+        "accountability. ... A sharing of funding cuts with a focus on protecting local delivery/local outcomes.",
+        "val": "VAL considers there is value in basing staff at CABD, though it is a poor location for volunteer "
+        "recruitment. ... VAL feels that local groups would be best served by investing all of the support "
+        "services funding into a single CIO contract that delivers through locally based staff, supported by "
+        "central teams.",
+    },
+    "charnwood": {
+        "hub": "The Hub proposes a change to the District funding formula to make the distribution of funding "
+        "reflect the District Population. ... The Hub proposes that all of the funding cuts be found from the "
+        "VAL central support ... and that the change in formula increases the Hub funding to £120,000 p.a.",
+        "lrc": "The LRC feel they are an essential element of support service to their local community and "
+        "should continue to be funded.",
+        "district_council": "The District Council would like to see an increase in funding to Charnwood using "
+        "the population formula, and would like to see an effective blend of support service provision.",
+        "val": "VAL has based two full time staff in the District ... VAL considers the entire savings should "
+        "come from the Hub funding as there remains no clear explanation of what the Hub funding is spent on.",
+    },
+    "harborough": {
+        "hub": "The Hub feel they currently offer value for money for the £68,000 they get (it pays for the Chief "
+        "Officer and building costs) and they feel VAL should absorb the cuts. ... At the very end of the "
+        "meeting the Hub suggested they would be happy with 3 years transition funding at £57,000 pa – with "
+        "VAL then taking on support services directly.",
+        "lrc": "The LRC feel they are an essential element of volunteering for their local community in "
+        "Lutterworth and should continue to be funded.",
+        "district_council": "The District Council want to have clear locally based support service delivery for "
+        "volunteering, communities and groups in Harborough. ... The District Council do not feel an across "
+        "the board 14% cut is valid – there needs to be prioritisation on a needs basis.",
+        "val": "VAL has based two part time staff in the District delivering clear benefits to the District "
+        "under the CIO contract. ... VAL considers the entire savings should come from the Hub funding.",
+    },
+    "hinckley-and-bosworth": {
+        "hub": "The Hub see their future as a Service Delivery/Regeneration social enterprise and do not see "
+        "themselves having a continuing role in support services.",
+    },
+    "melton": {
+        "hub": "The long term ambition in Melton is to have the Community Hub still in place operating as a "
+        "social enterprise specialising in community development and delivery of direct service. ... VAL "
+        "staff would deliver universal volunteer brokerage and group support.",
+        "district_council": "The District Council are keen that whatever support delivered in Melton it is able "
+        "to focus on key priorities as well as delivering a District-wide baseline service.",
+        "val": "VAL has two part time staff covering the District ... VAL would like to use the remaining Hub "
+        "resources to increase this staff level once the transition period is over.",
+    },
+    "north-west-leicestershire": {
+        "hub": "The Hub proposes the cuts should be found by an equal 14% reduction to all parties.",
+        "lrc": "The LRC feel they are an essential element of support service to their local community and "
+        "should continue to be funded.",
+        "district_council": "District wished to see all parties working together and felt the VAL proposal "
+        "would not be acceptable politically.",
+        "val": "VAL have two part-time staff members based at the Hub who are delivering effective support "
+        "services. VAL considers the entire savings should come from the Hub funding.",
+    },
+    "oadby-and-wigston": {
+        "hub": "The Hub feel it would be a good idea for VAL staff to be seconded to the Hub – to increase the "
+        "'attachment' of VAL staff. The Hub is open to working together with VAL.",
+        "val": "VAL's two part-time staff cover the District from a City Centre base as there was no room "
+        "available at the Hub. VAL feels that local groups would be best served by investing all of the "
+        "support services funding into a single CIO contract.",
+    },
+}
+
+# Appendix Six is the agreement to agree ("Separate discussions will take place between VAL and each Hub and
+# LRC about what is done by VAL and what is done by the Hub and LRC in each locality"); it assigns no service.
+# The review records who would do what only in the two part agreements of Appendix Five, so only those two are
+# loaded, as 2011/12 drafts with no sign-off (none is recorded). Services not named stay "not yet agreed".
+LOCALITY_AGREEMENT_SOURCE = "Review, Appendix Five (part agreement, 6 December 2010) under Appendix Six's agreement"
+LOCALITY_AGREEMENT_DRAFTS = {
+    "hinckley-and-bosworth": {
+        "note": 'Part agreed, subject to confirmation by the District and other Funders: "VAL will deliver '
+        "support services in the Borough\"; the Hub's remaining funding supports its transition in 2011-12.",
+        "services": {
+            service: ("val", False)
+            for service in (
+                "funding_advice",
+                "volunteer_brokerage",
+                "training",
+                "one_to_one_support",
+                "representation",
+                "policy",
+            )
+        },
+    },
+    "melton": {
+        "note": "The Hub's proposal in a part agreement: \"VAL staff would deliver universal volunteer brokerage "
+        'and group support"; the Hub specialises in community development. Transition funding not yet agreed.',
+        "services": {
+            "volunteer_brokerage": ("val", False),
+            "one_to_one_support": ("val", False),
+            "community_development": ("hub", False),
+        },
+    },
+}
+
+assert set(NEGOTIATION_POSITIONS) == set(NEGOTIATION_STATUS_DEC_2010)
+assert all(set(p) <= {"val", "hub", "lrc", "district_council"} for p in NEGOTIATION_POSITIONS.values())
+assert set(LOCALITY_AGREEMENT_DRAFTS) <= set(NEGOTIATION_STATUS_DEC_2010)

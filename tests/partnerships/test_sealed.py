@@ -86,6 +86,8 @@ def other():
 #: The model behind a pk where the URL walk names its sample object directly instead, by url name prefix.
 MODELS_BY_PREFIX = {
     "people:": "vcsportal.User",
+    "districts:agreement": "districts.LocalityAgreement",
+    "districts:negotiation": "districts.DistrictNegotiation",
     "contracts:subcontract": "contracts.SubContract",
     "performance:return": "performance.Return",
     "performance:evidence": "performance.Evidence",

@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from contracts.models import BudgetLine, Contract, SubContract
 from contracts.services import budget_line_create, scenario_create
 from disputes.services import dispute_raise
+from districts.models import DistrictNegotiation, LocalityAgreement
 from performance.models import Result, Return
 from performance.services import return_submit
 from tests.signin import signed_in
@@ -51,11 +52,14 @@ NOT_FORMS = {
     "performance:return_sign_off": "a button: no field",
     "performance:period_lock": "a button, then its confirmation page",
     "contracts:budget_line_delete": "a button, with the version it was shown",
+    "districts:agreement_sign": "a button, with the version it was shown",
 }
 
 
 #: Forms whose every field may be left empty: posted empty, they save (and redirect); malformed, they must not.
 EMPTY_IS_AN_ANSWER = {
+    "districts:agreement_edit": "every service may be left not yet agreed, with no note",
+    "districts:negotiation_outputs": "an output not agreed yet is left empty",
     "notifications:preferences": "no email at all is a choice (essential ones are sent anyway)",
     "performance:return_validate": "a row left without a verdict keeps the one it had",
     "performance:return_section": "a section left empty is a draft saved as it is",
@@ -165,6 +169,14 @@ def on(name, **kwargs):
     return same(name, **kwargs)
 
 
+def _melton_agreement_pk():
+    return LocalityAgreement.objects.get(district__slug="melton", number=1).pk
+
+
+def _charnwood_pk():
+    return DistrictNegotiation.objects.get(district__slug="charnwood").pk
+
+
 YEAR = 2011
 WALK: dict[str, Walk] = {
     "login": walk(None, "login"),
@@ -174,6 +186,16 @@ WALK: dict[str, Walk] = {
     "people:change_role": walk("lcc.officer", "people:change_role", page="people:detail", pk=_vasl_hub_pk),
     "notifications:preferences": walk("vasl.hub", "notifications:preferences"),
     "districts:add_note": walk("lcc.officer", "districts:add_note", page="districts:detail", slug="melton"),
+    "districts:agreement_draft": walk("val.staff", "districts:agreement_draft", page="districts:detail", slug="melton"),
+    "districts:agreement_edit": walk(
+        "val.staff", "districts:agreement_edit", page="districts:agreement", slug="melton", pk=_melton_agreement_pk
+    ),
+    **{
+        f"districts:{name}": walk(
+            "lcc.officer", f"districts:{name}", page="districts:negotiation", slug="charnwood", pk=_charnwood_pk
+        )
+        for name in ("negotiation_outputs", "negotiation_position", "negotiation_route", "negotiation_status")
+    },
     "performance:return": walk("vasl.hub", "performance:return", pk=lambda: _vasl_q3().pk),
     "performance:return_section": walk(
         "val.staff", "performance:return_section", pk=lambda: _val_q3().pk, section="volunteering"

@@ -57,6 +57,16 @@ REVERSIBLE = {
     "notifications:retry": "resends an email only",
     "notifications:retry_failed": "resends emails only",
     "districts:add_note": "a note is added beside the others; a later note corrects it",
+    "districts:agreement_draft": "a draft can be changed by either party; it binds nobody until both sign",
+    "districts:agreement_edit": "a draft can be changed again",
+    "districts:agreement_sign": (
+        "a sign-off on a draft is withdrawn by changing the draft; an agreed version is superseded by a new "
+        "version both parties sign (the agreed one stays in the versions, as the review's record needs)"
+    ),
+    "districts:negotiation_outputs": "the outputs can be recorded again (earlier values stay in the history)",
+    "districts:negotiation_position": "a party's position can be recorded again (earlier ones stay in the history)",
+    "districts:negotiation_route": "a later step is recorded beside it (mediation, then the Peer Review Body)",
+    "districts:negotiation_status": "a later note moves the status again; every note stays as the narrative",
     "period_returns:bulk": "already asks first, listing what changes (tests/pages/test_period_returns.py)",
     "period_returns:remind": "sends an email only",
     "performance:return": "saving a draft can be saved over; submitting is the submit step, declared below",

@@ -30,6 +30,7 @@ from django.utils.http import urlsafe_base64_encode
 from contracts.models import Allocation, BudgetLine, Contract, SubContract
 from contracts.services import budget_line_create, scenario_create
 from disputes.services import dispute_raise
+from districts.models import DistrictNegotiation, LocalityAgreement
 from performance.models import Evidence, Result, Return
 from performance.services import evidence_add
 from tests.signin import signed_in
@@ -71,6 +72,11 @@ PEOPLE_MANAGERS = {"lcc__officer": 200, "superuser": 200}
 #: Varying or ending VASL's sub-contract: a POST of LCC's; who cannot see it at all gets 404 first.
 SUBCONTRACT_CHANGE = {**LCC_POST_ONLY, "funder__reviewer": 403, "val__staff": 403, "vasl__hub": 403}
 
+#: Hubs and LRCs of districts other than Melton's: another district's draft agreement is a 404 to them.
+AGREEMENT_OUTSIDERS = {"vasl__hub": 404, "vac__hub": 404, "lutterworth__lrc": 404}
+#: Who records a district negotiation's steps (POST): the CIO's staff and LCC officers.
+NEGOTIATION_RECORDERS = {"lcc__officer": 405, "val__staff": 405, "superuser": 405}
+
 # What each url name answers to each role on GET. Usernames with a dot are written with "__" in overrides
 # (lcc__officer=200). Anonymous visitors are checked separately (redirected to sign in unless allow-listed).
 # The sample objects (SAMPLE_OBJECTS) are chosen so the answers mean something: the return is vasl.hub's
@@ -90,6 +96,20 @@ EXPECTED_STATUS: dict[str, dict[str, int]] = {
     "districts:list": everyone(200),
     "districts:detail": everyone(200),
     "districts:add_note": everyone(403, **LCC_POST_ONLY),
+    # Locality agreements (walked with Melton's loaded 2011/12 draft): its parties, LCC, funders and the peer
+    # member read it; hubs and LRCs of other districts find nothing. The CIO's staff and the district's hub or
+    # LRC draft, change and sign (POST); Melton has no demo hub, so only the CIO is let through.
+    "districts:agreement": everyone(200, **AGREEMENT_OUTSIDERS),
+    "districts:agreement_edit": everyone(403, **AGREEMENT_OUTSIDERS, val__staff=405, superuser=405),
+    "districts:agreement_sign": everyone(403, **AGREEMENT_OUTSIDERS, val__staff=405, superuser=405),
+    "districts:agreement_draft": everyone(405, lcc__officer=403, funder__reviewer=403, peer__reviewer=403),
+    # Negotiations (walked with Harborough's): everyone reads; the CIO and LCC record the steps (POST);
+    # Harborough's own hub and LRC record their own position.
+    "districts:negotiation": everyone(200),
+    "districts:negotiation_outputs": everyone(403, **NEGOTIATION_RECORDERS),
+    "districts:negotiation_route": everyone(403, **NEGOTIATION_RECORDERS),
+    "districts:negotiation_status": everyone(403, **NEGOTIATION_RECORDERS),
+    "districts:negotiation_position": everyone(403, **NEGOTIATION_RECORDERS, vasl__hub=405, lutterworth__lrc=405),
     # Contracts and money: LCC manages; funders and the CIO read; hubs, LRCs and the peer member do not.
     # The peer member reads the contract and the sub-contract a dispute concerns (the walk's dispute is about
     # VASL's sub-contract, under the CIO contract), and nothing else of contract money.
@@ -380,8 +400,38 @@ SAMPLE_OBJECTS = {
     "api:subcontract-detail": lambda: SubContract.objects.get(provider__code="VASL").pk,
     "api:allocation-detail": lambda: Allocation.objects.filter(organisation__code="VASL").order_by("pk").first().pk,
     **{
+        f"districts:{name}": lambda: LocalityAgreement.objects.get(district__slug="melton", number=1).pk
+        for name in ("agreement", "agreement_edit", "agreement_sign")
+    },
+    **{
+        f"districts:{name}": lambda: DistrictNegotiation.objects.get(district__slug="harborough").pk
+        for name in (
+            "negotiation",
+            "negotiation_outputs",
+            "negotiation_route",
+            "negotiation_status",
+            "negotiation_position",
+        )
+    },
+    **{
         f"people:{name}": lambda: User.objects.get(username="vasl.hub").pk
         for name in ("detail", "change_role", "deactivate", "reactivate", "resend_invitation", "reset_two_factor")
+    },
+}
+
+#: The district a url name is walked in, where Blaby's would prove little (it has no locality agreement).
+SAMPLE_SLUGS = {
+    **dict.fromkeys(["districts:agreement", "districts:agreement_edit", "districts:agreement_sign"], "melton"),
+    "districts:agreement_draft": "melton",
+    **{
+        f"districts:{name}": "harborough"
+        for name in (
+            "negotiation",
+            "negotiation_outputs",
+            "negotiation_route",
+            "negotiation_status",
+            "negotiation_position",
+        )
     },
 }
 
@@ -415,7 +465,7 @@ SAMPLE_KWARGS = {
     "history_id": _history_id,
     "content_type_id": _content_type_id,
     "app_label": "contracts",
-    "slug": "blaby",
+    "slug": lambda endpoint: SAMPLE_SLUGS.get(endpoint.name, "blaby"),
     "district": "blaby",
     "code": lambda endpoint: SAMPLE_CODES.get(endpoint.name, "LOC-1"),
     "indicator": "LOC-1",

@@ -12,12 +12,13 @@ from contracts import selectors as contract_selectors
 from contracts.policies import allocations, contracts
 from core.tables import PortalTable
 from core.views import PortalPermissionMixin, ServiceActionMixin
-from districts import selectors, services
-from districts.forms import NegotiationNoteForm
+from districts import selectors, services, services_agreements
+from districts.forms import LocalityAgreementDraftForm, NegotiationNoteForm
 from districts.models import District
 from districts.policies import districts as district_policy
 from performance import selectors as performance_selectors
 from performance import selectors_review as performance_selectors_review
+from vcsportal.pages import district_agreements
 
 NUMERIC = {"td": {"class": "govuk-table__cell--numeric"}, "th": {"class": "govuk-table__header--numeric"}}
 
@@ -88,6 +89,8 @@ class DistrictDetailView(PortalPermissionMixin, DetailView):
         )
         if context["can_add_note"]:
             context.setdefault("note_form", NegotiationNoteForm(initial={"status": district.negotiation_status}))
+        for name, value in district_agreements.district_agreements_context(district, user).items():
+            context.setdefault(name, value)
         return context
 
 
@@ -103,10 +106,32 @@ class NegotiationNoteAddView(ServiceActionMixin, DistrictDetailView):
         return services.negotiation_note_add(district=self.object, user=self.request.user, **form.cleaned_data)
 
 
+class LocalityAgreementDraftView(ServiceActionMixin, DistrictDetailView):
+    """Start the next version of a district's locality agreement for a year (by VAL or the district's hub or
+    LRC); the new draft's page opens."""
+
+    permission_required = "districts.draft_locality_agreement"
+    form_context_name = "draft_form"
+    success_message = "A new draft of the locality agreement has been started."
+
+    def get_form(self):
+        return LocalityAgreementDraftForm(self.request.POST)
+
+    def perform(self, form):
+        return services_agreements.locality_agreement_draft(
+            district=self.object, user=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_url(self, result):
+        return result.get_absolute_url()
+
+
 app_name = "districts"
 
 urlpatterns = [
     path("", DistrictListView.as_view(), name="list"),
     path("<slug:slug>/", DistrictDetailView.as_view(), name="detail"),
     path("<slug:slug>/notes/", NegotiationNoteAddView.as_view(), name="add_note"),
+    path("<slug:slug>/agreements/new/", LocalityAgreementDraftView.as_view(), name="agreement_draft"),
+    *district_agreements.urlpatterns,
 ]
