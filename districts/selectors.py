@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from districts.models import (
+    County,
     District,
     DistrictNegotiation,
     LocalityAgreement,
@@ -75,3 +76,20 @@ def negotiation_deadline_passed_unagreed(negotiation: DistrictNegotiation, today
     """Whether the deadline has passed with the district not agreed (the route to mediation is open)."""
     today = today or timezone.localdate()
     return today > negotiation.deadline and negotiation.district.negotiation_status != NegotiationStatus.AGREED
+
+
+def partnership_named(slug: str | None) -> County:
+    """The partnership a command is run for: the one named by its slug, or, while only one exists, that one.
+    Raises ValueError with a message that says what would be accepted."""
+    slugs = list(County.objects.order_by("slug").values_list("slug", flat=True)[:6])
+    if not slug:
+        if len(slugs) == 1:
+            return County.objects.get(slug=slugs[0])
+        shown = ", ".join(slugs[:5]) + (", ..." if len(slugs) > 5 else "")
+        raise ValueError(f"name the partnership (several exist: {shown})" if slugs else "no partnership exists yet")
+    partnership = County.objects.filter(slug=slug).first()
+    if partnership is None:
+        raise ValueError(
+            f"no partnership “{slug}”: give a partnership's slug, e.g. {slugs[0] if slugs else 'leicestershire'}"
+        )
+    return partnership

@@ -138,7 +138,7 @@ class DashboardFilterSet(django_filters.FilterSet):
         model = Result
         fields = []
 
-    def __init__(self, data=None, *args, user, strict: bool = False, **kwargs):
+    def __init__(self, data=None, *args, user, strict: bool = False, partnership: int | None = None, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.user = user
         self.strict = strict
@@ -147,7 +147,8 @@ class DashboardFilterSet(django_filters.FilterSet):
         self.drafts_allowed = Q() if user is None else return_policy.rule(user, "include_drafts")
         if self.drafts_allowed is None and not strict:
             del self.filters["include_drafts"]
-        self.partnership = figures_partnership(user)
+        # The user's own partnership's figures; the command's operator (no user) names one (None: every one).
+        self.partnership = partnership if user is None else figures_partnership(user)
         if self.partnership is not None:
             for name in ("provider", "district"):
                 self.filters[name].queryset = self.filters[name].queryset.filter(county_id=self.partnership)
@@ -247,7 +248,7 @@ class DashboardFilterSet(django_filters.FilterSet):
         )
 
 
-def summary_filters(parameters: dict, *, user) -> dashboard.DashboardFilters:
+def summary_filters(parameters: dict, *, user, partnership: int | None = None) -> dashboard.DashboardFilters:
     """The filters of ``pmf_summary`` and ``/api/summary/``: the parameters read strictly by the dashboard's
-    own form (``user`` None for the command's operator)."""
-    return DashboardFilterSet(parameters, user=user, strict=True).dashboard_filters()
+    own form (``user`` None for the command's operator, who names the ``partnership``)."""
+    return DashboardFilterSet(parameters, user=user, strict=True, partnership=partnership).dashboard_filters()

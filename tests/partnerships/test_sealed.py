@@ -15,7 +15,7 @@ import re
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import models
 
 from contracts import policies as contract_policies
@@ -211,12 +211,22 @@ def _period_shown(client) -> str:
     return re.search(r'<option value="([^"]+)" selected>', select).group(1)
 
 
+def _pmf_summary(*options) -> str:
+    out = io.StringIO()
+    call_command("pmf_summary", "--period", "2010/11 Q2", "--compare-to", "2009/10 Q3", *options, stdout=out)
+    return out.getvalue()
+
+
 def test_leicestershires_figures_are_the_same_once_another_partnership_is_loaded():
     funder = signed_in(User.objects.get(username="funder.reviewer"))
     before = _leicestershire_figures(funder)
     default_before = _period_shown(funder)
+    summary_before = _pmf_summary()  # while Leicestershire is the only partnership, it need not be named
     call_command("generate_synthetic", councils=1, seed=1, stdout=io.StringIO())
     assert _leicestershire_figures(funder) == before
+    assert _pmf_summary("--partnership", "leicestershire") == summary_before
+    assert b"S001-" not in _pmf_summary("--partnership", "leicestershire").encode()
+    assert "S001-" in _pmf_summary("--partnership", OTHER)
     # The dashboard still opens on Leicestershire's latest period, not the other council's 2014/15.
     assert default_before == "2010-11-q2"  # the latest period with counted returns (Q3 is in drafts)
     assert _period_shown(funder) == default_before
@@ -259,3 +269,10 @@ def test_every_model_declares_how_it_belongs_to_a_partnership():
 
 #: Models of the portal's apps that are not one partnership's data, and why.
 NOT_PARTNERSHIP_DATA = {"vcsportal.PersonChange": "read through its person, whose page is sealed"}
+
+
+def test_pmf_summary_names_the_partnership_once_several_exist(other):
+    with pytest.raises(CommandError, match=r"--partnership: name the partnership \(several exist: leicestershire"):
+        _pmf_summary()
+    with pytest.raises(CommandError, match="--partnership: no partnership “nowhere”: give a partnership's slug"):
+        _pmf_summary("--partnership", "nowhere")

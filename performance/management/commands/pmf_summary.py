@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from core.exports import csv_writer
+from districts.selectors import partnership_named
 from performance import dashboard
 from performance.filters import summary_filters
 
@@ -15,6 +16,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--period", required=True, help='The reporting period, written like "2010/11 Q2".')
+        parser.add_argument(
+            "--partnership",
+            default="",
+            help="The partnership's slug, e.g. leicestershire (needed once several partnerships exist).",
+        )
         parser.add_argument("--provider-kind", default="", help="Comma-separated kinds of provider: cio,hub,lrc.")
         parser.add_argument("--compare-to", default="", help='An earlier period to compare with, e.g. "2009/10 Q3".')
         parser.add_argument("--format", choices=["json", "csv"], default="json", help="json (default) or csv.")
@@ -38,8 +44,12 @@ class Command(BaseCommand):
             "provider_control": options["provider_control"],
         }
         try:
+            partnership = partnership_named(options["partnership"])
+        except ValueError as error:
+            raise CommandError(f"--partnership: {error}") from error
+        try:
             # Read by the dashboard's own form, as the operator at the command line (who counts every draft).
-            filters = summary_filters(parameters, user=None)
+            filters = summary_filters(parameters, user=None, partnership=partnership.pk)
         except ValidationError as error:
             # One option at a time, the first in the order they are read: --period, --compare-to, --provider-kind.
             name, messages = next(iter(error.message_dict.items()))
