@@ -26,8 +26,8 @@ HOW_TO_DECLARE = (
 
 
 #: Pages whose query count still grows with the data (found by this test, not yet fixed): +3 queries for one
-#: more synthetic council (a query per contract or funder). Remove a name when its page is fixed.
-KNOWN_GROWTH = {"reports:pack", "reports:pack_pdf", "opendata:giving360-json", "opendata:giving360-csv"}
+#: more synthetic council. Remove a name when its page is fixed.
+KNOWN_GROWTH = {"reports:pack", "reports:pack_pdf"}
 
 
 def portal_url_names() -> set[str]:
