@@ -6,11 +6,14 @@
 The database grows step by step with ``generate_synthetic`` to about 10 thousand, 100 thousand, 1 million and
 2 million results (1, 7, 65 and 130 synthetic councils of 15,400 results each, on top of Leicestershire).
 At each level every target in ``TARGETS`` whose url name resolves is requested through Django's test Client,
-signed in as a funder reviewer: a bounded number of runs after a warm-up, the median and the 95th percentile,
-and the number of SQL queries of one request. Each target names a hand-written SQL query that computes the
-same numbers (the floor); it is timed the same way, and the table gives the ratio page / floor. Targets whose
-url names do not resolve yet are listed as skipped. Finally ``generate_synthetic --councils 150`` is timed on
-its own, from an empty database, as a user would run it. The results are written to BENCHMARKS.md.
+signed in as its role (the demo user who sees most of the page): a bounded number of runs after a warm-up, the
+median and the 95th percentile, and the number of SQL queries of one request. A target may name a hand-written
+SQL query that computes the same numbers (the floor); it is timed the same way, and the table gives the ratio
+page / floor. Targets whose url names do not resolve yet (or whose sample objects the bench data lacks) are
+listed as skipped. ``TARGETS`` is the hand-written targets below plus one generated target for every page
+declared in bench/targets.py (every portal url name is declared there, as a page or an exemption:
+tests/test_bench_targets.py checks it). Finally ``generate_synthetic --councils 150`` is timed on its own, from
+an empty database, as a user would run it. The results are written to BENCHMARKS.md.
 """
 
 import argparse
@@ -23,7 +26,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -50,6 +53,15 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 
+from bench.targets import (  # noqa: E402
+    BENCH_INDICATOR,
+    BENCH_PERIOD,
+    FUNDER,
+    PAGES,
+    Page,
+    bench_rows_create,
+    period_slug,
+)
 from performance.dashboard import previous_period_with_returns  # noqa: E402
 from performance.models import Indicator, ReportingPeriod  # noqa: E402
 from vcsportal.demo import demo_users_create  # noqa: E402
@@ -70,10 +82,9 @@ RUNS = 20  # measured runs per target and level, at most ...
 RUN_BUDGET_SECONDS = 20.0  # ... and no more time than this (at least MIN_RUNS runs)
 MIN_RUNS = 5
 WARM_UP = 2
-READER = "funder.reviewer"
-#: The period and indicator the targets look at: Leicestershire's last signed-off quarter, VAL's first indicator.
-BENCH_PERIOD = (2010, 2)
-BENCH_INDICATOR = "VAL-01"
+#: The period and indicator the targets look at (bench/targets.py): Leicestershire's last signed-off quarter,
+#: VAL's first indicator.
+READER = FUNDER
 COUNTED = "('submitted', 'accepted', 'signed_off')"
 
 # Floors: the fastest plain SQL we know, on the portal's own schema, that computes the numbers the page shows.
@@ -179,28 +190,31 @@ EXPORT_FLOOR = f"""
 
 @dataclass
 class Target:
-    """A page to time: its url name (and kwargs), the floor SQL computing the same numbers, how many runs."""
+    """A page to time: its url name (and kwargs), the floor SQL computing the same numbers, how many runs.
+
+    ``kwargs`` and ``query`` may be functions of nothing, evaluated once the bench data is loaded
+    (bench/targets.py); ``concrete`` gives the target with them evaluated."""
 
     label: str
     url_name: str
-    kwargs: dict = field(default_factory=dict)
-    query: dict[str, str] = field(default_factory=dict)
+    kwargs: dict | Callable[[], dict | None] = field(default_factory=dict)
+    query: dict | Callable[[], dict] = field(default_factory=dict)
     floor_sql: str | list[str] | None = None
     runs: int = RUNS
     min_runs: int = MIN_RUNS
     warm_up: int = WARM_UP
     streams: bool = False  # the floor reads its rows through a server-side cursor, as a streamed export would
+    role: str = READER  # the demo user the page is requested as
 
 
 # The pages the issue names. The locality table is a section of the dashboard: it is timed through its own
 # export (the same selector the page renders). A target whose name does not resolve is skipped (and listed).
-# Targets with ``period`` in their query get the bench period's slug at run time.
 def dashboard_section(label: str, url_name: str, floor_sql: list[str] | str) -> Target:
     """A page of the dashboard for the bench period, timed over at least 3 runs after 1 warm-up."""
-    return Target(label, url_name, query={"period": ""}, floor_sql=floor_sql, min_runs=3, warm_up=1)
+    return Target(label, url_name, query=period_slug, floor_sql=floor_sql, min_runs=3, warm_up=1)
 
 
-TARGETS = [
+HAND_TARGETS = [
     Target("home page (no figures)", "home"),
     dashboard_section("dashboard", "performance:dashboard", DASHBOARD_FLOOR),
     dashboard_section("dashboard: providers", "performance:dashboard_providers", PROVIDERS_FLOOR),
@@ -210,7 +224,7 @@ TARGETS = [
         "locality table (CSV)",
         "performance:dashboard_export",
         {"table": "localities", "file_format": "csv"},
-        query={"period": ""},
+        query=period_slug,
         floor_sql=LOCALITY_FLOOR,
     ),
     Target("indicator history", "performance:indicator", {"code": BENCH_INDICATOR}, floor_sql=INDICATOR_HISTORY_FLOOR),
@@ -218,7 +232,7 @@ TARGETS = [
         "CSV export (the period's results)",
         "performance:dashboard_export",
         {"table": "results", "file_format": "csv"},
-        query={"period": ""},
+        query=period_slug,
         floor_sql=EXPORT_FLOOR,
         runs=5,
         min_runs=2,
@@ -226,6 +240,33 @@ TARGETS = [
         streams=True,
     ),
 ]
+
+
+def generated_targets() -> list[Target]:
+    """One target for every page declared in bench/targets.py that no hand-written target above times."""
+    covered = {target.url_name for target in HAND_TARGETS}
+    return [
+        Target(name, name, page.kwargs, page.query, role=page.role, min_runs=3, warm_up=1)
+        for name, page in PAGES.items()
+        if isinstance(page, Page) and name not in covered
+    ]
+
+
+TARGETS = HAND_TARGETS + generated_targets()
+
+
+def concrete(target: Target) -> Target | None:
+    """The target with its kwargs and query evaluated against the database, or None if it cannot be requested
+    here (its url name does not resolve on this branch, or the bench data has no sample object for it)."""
+    kwargs = target.kwargs() if callable(target.kwargs) else target.kwargs
+    if kwargs is None:
+        return None
+    query = target.query() if callable(target.query) else target.query
+    try:
+        reverse(target.url_name, kwargs=kwargs or None)
+    except NoReverseMatch:
+        return None
+    return replace(target, kwargs=kwargs, query=query)
 
 
 @dataclass
@@ -353,14 +394,6 @@ def result_count() -> int:
         return cursor.fetchone()[0]
 
 
-def resolvable(target: Target) -> bool:
-    try:
-        reverse(target.url_name, kwargs=target.kwargs or None)
-    except NoReverseMatch:
-        return False
-    return True
-
-
 def export_memory() -> dict:
     """Stream the CSV export of a million results in a process of its own (bench/export_memory.py), so its
     peak resident memory is the export's, not this script's."""
@@ -441,8 +474,11 @@ def main() -> int:
     call_command("migrate", "--noinput", verbosity=0)
     load_leicestershire()
     demo_users_create()
-    client = Client()
-    client.force_login(User.objects.get(username=READER))
+    bench_rows_create()
+    clients = {}
+    for role in {target.role for target in TARGETS}:
+        clients[role] = Client()
+        clients[role].force_login(User.objects.get(username=role))
     period = ReportingPeriod.objects.get(financial_year=BENCH_PERIOD[0], quarter=BENCH_PERIOD[1])
     params = {
         "period": period.pk,
@@ -452,14 +488,10 @@ def main() -> int:
         # The dashboard compares with the latest earlier period with returns unless told otherwise.
         "previous": previous_period_with_returns(period).pk,
     }
-    for target in TARGETS:
-        if "period" in target.query:
-            target.query = {**target.query, "period": period.slug}
-
-    targets = [target for target in TARGETS if resolvable(target)]
-    skipped = [target for target in TARGETS if not resolvable(target)]
+    built = {target.label: concrete(target) for target in TARGETS}
+    skipped = [target for target in TARGETS if not built[target.label]]
     for target in skipped:
-        print(f"skipped {target.label}: url name {target.url_name!r} does not resolve on this branch")
+        print(f"skipped {target.label}: url name {target.url_name!r} does not resolve or has no sample object")
 
     rows, generation, plans = [], [], {}
     for label, councils in levels:
@@ -470,7 +502,8 @@ def main() -> int:
         print(f"== {label} results ({results:,}, {councils} councils; generated in {seconds:.1f}s)", flush=True)
         # Floors are timed for every target, built or not, so the pages have their yardstick when they land.
         for target in TARGETS:
-            page = page_timing(client, target) if target in targets else None
+            page = built[target.label]
+            page = page_timing(clients[target.role], page) if page else None
             floor = floor_timing(target, params) if target.floor_sql else None
             ratio = page.median_ms / floor.median_ms if page and floor and floor.median_ms else None
             rows.append((label, results, target, page, floor, ratio))
@@ -484,8 +517,8 @@ def main() -> int:
         if target.floor_sql:
             plans[target.label] = {"floor": floor_plan(target, params)}
             plan_file(target.label, "floor").write_text(plans[target.label]["floor"] + "\n")
-        if target in targets and target.floor_sql:
-            page = page_plans(client, target)
+        if built[target.label] and target.floor_sql:
+            page = page_plans(clients[target.role], built[target.label])
             plans[target.label]["page"] = page
             plan_file(target.label, "page").write_text(
                 "\n\n".join(f"-- {took:.1f} ms\n{sql}\n\n{plan}" for took, sql, plan in page) + "\n"

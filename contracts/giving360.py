@@ -23,10 +23,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from contracts.models import Contract, Organisation, Strand
+from contracts.models import Allocation, Contract, ContractYear, Contribution, Organisation, Strand
 from contracts.selectors_360giving import grant_allocations, pooled_contributions_by_funder
 from core.exports import csv_writer
 from core.periods import format_financial_year
@@ -186,12 +187,23 @@ def _grant(allocation, funders: list[dict], funder_warnings: list[str]) -> dict:
 
 
 def _reconciliation_warnings(contracts: list[Contract], year: int) -> list[str]:
-    """Say where the year's money does not add up (contributions, stated total, allocations)."""
+    """Say where the year's money does not add up (contributions, stated total, allocations). Three queries
+    whatever the number of contracts: each figure summed per contract at once."""
+    ids = [contract.pk for contract in contracts]
+
+    def totals(model) -> dict[int, Decimal]:
+        rows = model.objects.filter(contract_id__in=ids, financial_year=year).order_by().values("contract_id")
+        return {row["contract_id"]: row["total"] for row in rows.annotate(total=Sum("amount"))}
+
+    contributions, allocations = totals(Contribution), totals(Allocation)
+    stated_totals = dict(
+        ContractYear.objects.filter(contract_id__in=ids, financial_year=year).values_list("contract_id", "stated_total")
+    )
     warnings = []
     for contract in contracts:
-        contributed = contract.contributions_total(year)
-        stated = contract.stated_total(year)
-        allocated = contract.allocated_total(year)
+        contributed = contributions.get(contract.pk) or Decimal("0.00")
+        stated = stated_totals.get(contract.pk)
+        allocated = allocations.get(contract.pk) or Decimal("0.00")
         figures = {contributed, allocated} | ({stated} if stated is not None else set())
         if len(figures) > 1:
             warnings.append(

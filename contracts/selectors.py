@@ -112,6 +112,38 @@ def contract_reconciliation(contract: Contract) -> list[ReconciliationRow]:
     ]
 
 
+def year_reconciliation(contracts: list[Contract], financial_year: int) -> list[tuple[Contract, ReconciliationRow]]:
+    """The year's reconciliation row of each contract (as ``contract_reconciliation`` gives it), in three
+    queries whatever the number of contracts."""
+    ids = [contract.pk for contract in contracts]
+
+    def totals(model) -> dict[int, Decimal]:
+        rows = model.objects.filter(contract_id__in=ids, financial_year=financial_year).order_by()
+        return dict(rows.values("contract_id").annotate(total=Sum("amount")).values_list("contract_id", "total"))
+
+    contributions, allocated = totals(Contribution), totals(Allocation)
+    stated = {
+        contract_id: (total, estimate)
+        for contract_id, total, estimate in ContractYear.objects.filter(
+            contract_id__in=ids, financial_year=financial_year
+        ).values_list("contract_id", "stated_total", "is_estimate")
+    }
+    return [
+        (
+            contract,
+            ReconciliationRow(
+                financial_year=financial_year,
+                contributions=contributions.get(contract.pk, ZERO),
+                stated_total=stated.get(contract.pk, (None, False))[0],
+                is_estimate=stated.get(contract.pk, (None, False))[1],
+                allocated=allocated.get(contract.pk, ZERO),
+                has_allocations=contract.pk in allocated,
+            ),
+        )
+        for contract in contracts
+    ]
+
+
 @dataclass
 class StatedTotalChange(InFinancialYear):
     """A year's stated total (e.g. the 2011/12 estimate) against the year before, by each base."""

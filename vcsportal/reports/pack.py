@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from contracts.models import Allocation, Contract, Organisation, Strand
-from contracts.selectors import contract_reconciliation
+from contracts.selectors import year_reconciliation
 from disputes.models import Dispute
 from districts.models import District
 from performance import charts
@@ -124,14 +124,15 @@ def quarterly_pack(period: ReportingPeriod, *, disputes=None, partnership: int |
         .annotate(total=Sum("amount"))
         .order_by("organisation__kind")
     ]
-    reconciliation = [
-        (contract, row)
-        for contract in Contract.objects.filter(
-            start_year__lte=year, end_year__gte=year, **{"county_id": partnership} if partnership else {}
-        ).order_by("reference")
-        for row in contract_reconciliation(contract)
-        if row.financial_year == year
-    ]
+    in_its_partnership = {} if partnership is None else {"county_id": partnership}
+    reconciliation = year_reconciliation(
+        list(
+            Contract.objects.filter(start_year__lte=year, end_year__gte=year, **in_its_partnership).order_by(
+                "reference"
+            )
+        ),
+        year,
+    )
     disputes = disputes if disputes is not None else Dispute.objects.all()
     open_disputes = list(
         disputes.exclude(status=Dispute.Status.DECIDED)
