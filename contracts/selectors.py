@@ -79,7 +79,11 @@ class ReconciliationRow(InFinancialYear):
 
 
 def contract_reconciliation(contract: Contract) -> list[ReconciliationRow]:
-    """Per financial year: contributions, the stated total, what was allocated, and their variances."""
+    """Per financial year: contributions, the stated total, what was allocated, and their variances. What was
+    allocated counts every contract paid from this contract's pooled funding (2010/11's separate hub and LRC
+    contracts); a contract paid from another's pool is reconciled as that pool."""
+    if contract.paid_from_pool_of_id:
+        contract = contract.paid_from_pool_of
     contributions = dict(
         Contribution.objects.filter(contract=contract)
         .values("financial_year")
@@ -87,7 +91,7 @@ def contract_reconciliation(contract: Contract) -> list[ReconciliationRow]:
         .values_list("financial_year", "total")
     )
     allocated = dict(
-        Allocation.objects.filter(contract=contract)
+        Allocation.objects.filter(Q(contract=contract) | Q(contract__paid_from_pool_of=contract))
         .values("financial_year")
         .annotate(total=Sum("amount"))
         .values_list("financial_year", "total")

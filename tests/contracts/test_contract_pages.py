@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def contract():
-    return Contract.objects.get()
+    return Contract.objects.get(paid_from_pool_of=None)
 
 
 def text(response):
