@@ -528,7 +528,9 @@ def allocation_figures(contract: Contract, financial_year: int) -> ScenarioFigur
     lines = [
         ScenarioLine(organisation=allocation.organisation, last_year=last.get(allocation.organisation_id, ZERO),
                      amount=allocation.amount)
-        for allocation in Allocation.objects.filter(contract=contract, financial_year=financial_year).select_related(
+        for allocation in Allocation.objects.filter(
+            Q(contract=contract) | Q(contract__paid_from_pool_of=contract), financial_year=financial_year
+        ).select_related(
             "organisation__district"
         )
     ]  # fmt: skip
