@@ -312,8 +312,17 @@ def subcontract_list(user, contract: Contract | None = None, action: str = "view
 
 
 def subcontract_allocations(subcontract: SubContract) -> QuerySet[Allocation]:
-    """The sub-contract's money per year (its provider's allocations under the contract)."""
-    return Allocation.objects.filter(contract_id=subcontract.contract_id, organisation_id=subcontract.provider_id)
+    """The sub-contract's money per year: its provider's allocations under the contract, and before the
+    sub-contract began, under the provider's own contract paid from the same pool (2010/11, review 2.5), each
+    with the contract and that year's arrangement so the page says under which it was paid."""
+    return (
+        Allocation.objects.filter(
+            Q(contract_id=subcontract.contract_id) | Q(contract__paid_from_pool_of_id=subcontract.contract_id),
+            organisation_id=subcontract.provider_id,
+        )
+        .select_related("contract")
+        .order_by("financial_year")
+    )
 
 
 def subcontract_variations(subcontract: SubContract) -> QuerySet[SubContractVariation]:
@@ -442,12 +451,14 @@ def district_providers(district: District) -> QuerySet[Organisation]:
 
 
 def district_subcontract_money(district: District, user) -> QuerySet:
-    """Money in through sub-contracts covering the district: per year and provider, only what the user may see."""
+    """Money in through sub-contracts covering the district, and (2010/11, review 2.5) through the separate
+    contracts of the hubs and LRCs based in it: per year and provider, only what the user may see."""
     covering = SubContract.objects.filter(
         districts=district, contract=OuterRef("contract"), provider=OuterRef("organisation")
     )
+    own_contract = Q(contract__paid_from_pool_of__isnull=False, organisation__district=district)
     return (
-        allocations.instances_for(user, "view", Allocation.objects.filter(Exists(covering)))
+        allocations.instances_for(user, "view", Allocation.objects.filter(Exists(covering) | own_contract))
         .values("financial_year", "organisation__code", "organisation__name")
         .annotate(total=Sum("amount"))
         .order_by("financial_year", "organisation__code")

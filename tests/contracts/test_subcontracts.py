@@ -121,7 +121,9 @@ def test_creating_a_subcontract_sets_its_value_per_year(lcc_client):
     )
     assert response.status_code == 302
     sub = SubContract.objects.get(provider=cdlrc)
-    assert set(Allocation.objects.filter(organisation=cdlrc).values_list("financial_year", "amount")) == {
+    # Issue 16, item 1: CDLRC's 2010/11 £10,000 under its own contract stays; the sub-contract's values are its own.
+    values = Allocation.objects.filter(organisation=cdlrc, contract=contract).values_list("financial_year", "amount")
+    assert set(values) == {
         (2010, Decimal("9000.00")), (2011, Decimal("9000.00")),
     }  # fmt: skip
     assert SubContractVariation.objects.filter(subcontract=sub, kind="created").exists()
