@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from contracts.models import Allocation, Contract, ContractYear, Contribution, Organisation, Strand
+from contracts.models import Contract, Organisation, Strand
+from contracts.selectors import year_reconciliation
 from contracts.selectors_360giving import grant_allocations, pooled_contributions_by_funder
 from core.exports import csv_writer
 from core.periods import format_financial_year
@@ -119,7 +119,16 @@ def _grant(allocation, funders: list[dict], funder_warnings: list[str]) -> dict:
     warnings: list[str] = list(funder_warnings)
     subcontract = _subcontract_for(allocation)
 
-    if organisation.kind == Organisation.Kind.CIO:
+    if contract.paid_from_pool_of_id:
+        # 2010/11: the hub or LRC was paid under its own contract, not a sub-contract (review 2.5-2.6).
+        what = f"{organisation.get_kind_display().lower()} contract"
+        districts = [organisation.district] if organisation.district else []
+        purpose = (
+            f"its own contract, paid from the funding pooled under {contract.paid_from_pool_of.reference}, for "
+            "local infrastructure services in " + ", ".join(district.name for district in districts)
+        )
+        places = [_location(name=d.name, ons_code=d.ons_code, warnings=warnings) for d in districts]
+    elif organisation.kind == Organisation.Kind.CIO:
         what = "countywide infrastructure contract"
         purpose = "the countywide infrastructure organisation's share of the pooled funds"
         places = [_location(name=contract.county.name, ons_code=contract.county.ons_code, warnings=warnings)]
@@ -136,7 +145,7 @@ def _grant(allocation, funders: list[dict], funder_warnings: list[str]) -> dict:
             + (f" ({'; '.join(strands)})" if strands else "")
         )
         places = [_location(name=d.name, ons_code=d.ons_code, warnings=warnings) for d in districts]
-    if subcontract is None and organisation.kind != Organisation.Kind.CIO:
+    if subcontract is None and organisation.kind != Organisation.Kind.CIO and not contract.paid_from_pool_of_id:
         warnings.append(f"{organisation.code} has an allocation for {year_label} but no sub-contract on record.")
 
     start = datetime.date(year, 4, 1)
@@ -187,23 +196,11 @@ def _grant(allocation, funders: list[dict], funder_warnings: list[str]) -> dict:
 
 
 def _reconciliation_warnings(contracts: list[Contract], year: int) -> list[str]:
-    """Say where the year's money does not add up (contributions, stated total, allocations). Three queries
-    whatever the number of contracts: each figure summed per contract at once."""
-    ids = [contract.pk for contract in contracts]
-
-    def totals(model) -> dict[int, Decimal]:
-        rows = model.objects.filter(contract_id__in=ids, financial_year=year).order_by().values("contract_id")
-        return {row["contract_id"]: row["total"] for row in rows.annotate(total=Sum("amount"))}
-
-    contributions, allocations = totals(Contribution), totals(Allocation)
-    stated_totals = dict(
-        ContractYear.objects.filter(contract_id__in=ids, financial_year=year).values_list("contract_id", "stated_total")
-    )
+    """Say where the year's money does not add up (contributions, stated total, allocations): each pool's year
+    reconciled at once (``year_reconciliation``), so three queries whatever the number of contracts."""
     warnings = []
-    for contract in contracts:
-        contributed = contributions.get(contract.pk) or Decimal("0.00")
-        stated = stated_totals.get(contract.pk)
-        allocated = allocations.get(contract.pk) or Decimal("0.00")
+    for contract, row in year_reconciliation(contracts, year):
+        contributed, stated, allocated = row.contributions, row.stated_total, row.allocated
         figures = {contributed, allocated} | ({stated} if stated is not None else set())
         if len(figures) > 1:
             warnings.append(
@@ -245,10 +242,14 @@ def build_package(*, financial_year: int) -> Package:
         )
 
     contracts = {allocation.contract_id: allocation.contract for allocation in allocations}
+    # The reconciliation is per pool: a contract paid from another's pool is counted in that pool's figures.
+    pools = [contract for contract in contracts.values() if not contract.paid_from_pool_of_id]
     grants = []
     for allocation in allocations:
-        funders = funders_by_contract.get(allocation.contract_id)
-        funder_warnings = funder_warnings_by_contract.get(allocation.contract_id, [])
+        # A contract paid from another's pool (2010/11's separate contracts) names that pool's funders.
+        pool_id = allocation.contract.paid_from_pool_of_id or allocation.contract_id
+        funders = funders_by_contract.get(pool_id)
+        funder_warnings = funder_warnings_by_contract.get(pool_id, [])
         if not funders:
             # Without a contribution on record the commissioner is the only funder we can name.
             commissioner = allocation.contract.commissioner
@@ -267,7 +268,7 @@ def build_package(*, financial_year: int) -> Package:
             ]
         grants.append(_grant(allocation, funders, funder_warnings))
 
-    package_warnings.extend(_reconciliation_warnings(list(contracts.values()), financial_year))
+    package_warnings.extend(_reconciliation_warnings(pools, financial_year))
     for grant in grants:
         for warning in grant.get("dataWarnings", []):
             if warning not in package_warnings:

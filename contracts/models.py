@@ -169,6 +169,14 @@ class Contract(models.Model):
     end_year = models.PositiveSmallIntegerField(help_text="Last financial year, by its starting calendar year.")
     extension_years = models.PositiveSmallIntegerField(default=0, help_text="Length of the extension option.")
     extension_exercised = models.BooleanField(default=False)
+    paid_from_pool_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pool_contracts",
+        help_text="The contract whose pooled funding pays this one (2010/11's separate hub and LRC contracts).",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -204,9 +212,20 @@ class Contract(models.Model):
         return year.stated_total if year else None
 
     def allocated_total(self, financial_year: int) -> Decimal:
-        """What the allocations to the CIO and to every sub-contract add up to for the year."""
-        total = self.allocations.filter(financial_year=financial_year).aggregate(total=Sum("amount"))["total"]
+        """What the allocations paid from this contract's pooled funding add up to for the year: under this
+        contract (the CIO and its sub-contracts) and under every contract paid from its pool (2010/11's separate
+        hub and LRC contracts)."""
+        total = Allocation.objects.filter(
+            Q(contract=self) | Q(contract__paid_from_pool_of=self), financial_year=financial_year
+        ).aggregate(total=Sum("amount"))["total"]
         return total or Decimal("0.00")
+
+
+class Arrangement(models.TextChoices):
+    """How a year's infrastructure money was contracted (review 2.5-2.6 and Recommendation 5)."""
+
+    SEPARATE = "separate", "Separate contracts: VAL's contract and one for each hub and LRC"
+    SINGLE_CIO = "single_cio", "Single CIO contract with sub-contracts to the hubs and LRCs"
 
 
 class ContractYear(models.Model):
@@ -219,6 +238,10 @@ class ContractYear(models.Model):
     stated_total = models.DecimalField(**MONEY, null=True, blank=True)
     is_estimate = models.BooleanField(default=False)
     source = models.CharField(max_length=200, blank=True)
+    arrangement = models.CharField(
+        max_length=20, choices=Arrangement.choices, blank=True, help_text="Which contracting arrangement applied."
+    )
+    arrangement_source = models.CharField(max_length=200, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -316,9 +316,11 @@ def scenario_organisations(contract: Contract, financial_year: int) -> list[Orga
 
 
 def last_year_amounts(contract: Contract, financial_year: int) -> dict[int, Decimal]:
-    """Each organisation's allocation in the financial year before ``financial_year``."""
+    """Each organisation's allocation in the financial year before ``financial_year``, summed across every
+    contract of the contract's county that year: in 2010/11 the hubs and LRCs were paid under their own
+    contracts, not under the CIO contract (review 2.5-2.6), and "last year" is what each was really paid."""
     rows = (
-        Allocation.objects.filter(contract=contract, financial_year=financial_year - 1)
+        Allocation.objects.filter(contract__county_id=contract.county_id, financial_year=financial_year - 1)
         .values("organisation_id")
         .annotate(total=Sum("amount"))
     )
@@ -526,7 +528,9 @@ def allocation_figures(contract: Contract, financial_year: int) -> ScenarioFigur
     lines = [
         ScenarioLine(organisation=allocation.organisation, last_year=last.get(allocation.organisation_id, ZERO),
                      amount=allocation.amount)
-        for allocation in Allocation.objects.filter(contract=contract, financial_year=financial_year).select_related(
+        for allocation in Allocation.objects.filter(
+            Q(contract=contract) | Q(contract__paid_from_pool_of=contract), financial_year=financial_year
+        ).select_related(
             "organisation__district"
         )
     ]  # fmt: skip

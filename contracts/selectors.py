@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from contracts.models import (
     Allocation,
@@ -79,7 +80,11 @@ class ReconciliationRow(InFinancialYear):
 
 
 def contract_reconciliation(contract: Contract) -> list[ReconciliationRow]:
-    """Per financial year: contributions, the stated total, what was allocated, and their variances."""
+    """Per financial year: contributions, the stated total, what was allocated, and their variances. What was
+    allocated counts every contract paid from this contract's pooled funding (2010/11's separate hub and LRC
+    contracts); a contract paid from another's pool is reconciled as that pool."""
+    if contract.paid_from_pool_of_id:
+        contract = contract.paid_from_pool_of
     contributions = dict(
         Contribution.objects.filter(contract=contract)
         .values("financial_year")
@@ -87,7 +92,7 @@ def contract_reconciliation(contract: Contract) -> list[ReconciliationRow]:
         .values_list("financial_year", "total")
     )
     allocated = dict(
-        Allocation.objects.filter(contract=contract)
+        Allocation.objects.filter(Q(contract=contract) | Q(contract__paid_from_pool_of=contract))
         .values("financial_year")
         .annotate(total=Sum("amount"))
         .values_list("financial_year", "total")
@@ -113,19 +118,30 @@ def contract_reconciliation(contract: Contract) -> list[ReconciliationRow]:
 
 
 def year_reconciliation(contracts: list[Contract], financial_year: int) -> list[tuple[Contract, ReconciliationRow]]:
-    """The year's reconciliation row of each contract (as ``contract_reconciliation`` gives it), in three
-    queries whatever the number of contracts."""
-    ids = [contract.pk for contract in contracts]
-
-    def totals(model) -> dict[int, Decimal]:
-        rows = model.objects.filter(contract_id__in=ids, financial_year=financial_year).order_by()
-        return dict(rows.values("contract_id").annotate(total=Sum("amount")).values_list("contract_id", "total"))
-
-    contributions, allocated = totals(Contribution), totals(Allocation)
+    """The year's reconciliation row of each contract (as ``contract_reconciliation`` gives it, a contract paid
+    from another's pool reconciled as that pool), in three queries whatever the number of contracts."""
+    pool_of = {contract.pk: contract.paid_from_pool_of_id or contract.pk for contract in contracts}
+    pools = set(pool_of.values())
+    in_the_year = {"financial_year": financial_year}
+    contributions = dict(
+        Contribution.objects.filter(contract_id__in=pools, **in_the_year)
+        .order_by()
+        .values("contract_id")
+        .annotate(total=Sum("amount"))
+        .values_list("contract_id", "total")
+    )
+    allocated = dict(
+        Allocation.objects.filter(Q(contract_id__in=pools) | Q(contract__paid_from_pool_of_id__in=pools), **in_the_year)
+        .annotate(pool=Coalesce("contract__paid_from_pool_of_id", "contract_id"))
+        .order_by()
+        .values("pool")
+        .annotate(total=Sum("amount"))
+        .values_list("pool", "total")
+    )
     stated = {
         contract_id: (total, estimate)
         for contract_id, total, estimate in ContractYear.objects.filter(
-            contract_id__in=ids, financial_year=financial_year
+            contract_id__in=pools, **in_the_year
         ).values_list("contract_id", "stated_total", "is_estimate")
     }
     return [
@@ -133,11 +149,11 @@ def year_reconciliation(contracts: list[Contract], financial_year: int) -> list[
             contract,
             ReconciliationRow(
                 financial_year=financial_year,
-                contributions=contributions.get(contract.pk, ZERO),
-                stated_total=stated.get(contract.pk, (None, False))[0],
-                is_estimate=stated.get(contract.pk, (None, False))[1],
-                allocated=allocated.get(contract.pk, ZERO),
-                has_allocations=contract.pk in allocated,
+                contributions=contributions.get(pool_of[contract.pk], ZERO),
+                stated_total=stated.get(pool_of[contract.pk], (None, False))[0],
+                is_estimate=stated.get(pool_of[contract.pk], (None, False))[1],
+                allocated=allocated.get(pool_of[contract.pk], ZERO),
+                has_allocations=pool_of[contract.pk] in allocated,
             ),
         )
         for contract in contracts
@@ -340,8 +356,17 @@ def subcontract_list(user, contract: Contract | None = None, action: str = "view
 
 
 def subcontract_allocations(subcontract: SubContract) -> QuerySet[Allocation]:
-    """The sub-contract's money per year (its provider's allocations under the contract)."""
-    return Allocation.objects.filter(contract_id=subcontract.contract_id, organisation_id=subcontract.provider_id)
+    """The sub-contract's money per year: its provider's allocations under the contract, and before the
+    sub-contract began, under the provider's own contract paid from the same pool (2010/11, review 2.5), each
+    with the contract and that year's arrangement so the page says under which it was paid."""
+    return (
+        Allocation.objects.filter(
+            Q(contract_id=subcontract.contract_id) | Q(contract__paid_from_pool_of_id=subcontract.contract_id),
+            organisation_id=subcontract.provider_id,
+        )
+        .select_related("contract")
+        .order_by("financial_year")
+    )
 
 
 def subcontract_variations(subcontract: SubContract) -> QuerySet[SubContractVariation]:
@@ -470,12 +495,14 @@ def district_providers(district: District) -> QuerySet[Organisation]:
 
 
 def district_subcontract_money(district: District, user) -> QuerySet:
-    """Money in through sub-contracts covering the district: per year and provider, only what the user may see."""
+    """Money in through sub-contracts covering the district, and (2010/11, review 2.5) through the separate
+    contracts of the hubs and LRCs based in it: per year and provider, only what the user may see."""
     covering = SubContract.objects.filter(
         districts=district, contract=OuterRef("contract"), provider=OuterRef("organisation")
     )
+    own_contract = Q(contract__paid_from_pool_of__isnull=False, organisation__district=district)
     return (
-        allocations.instances_for(user, "view", Allocation.objects.filter(Exists(covering)))
+        allocations.instances_for(user, "view", Allocation.objects.filter(Exists(covering) | own_contract))
         .values("financial_year", "organisation__code", "organisation__name")
         .annotate(total=Sum("amount"))
         .order_by("financial_year", "organisation__code")

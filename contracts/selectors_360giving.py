@@ -24,6 +24,7 @@ def grant_allocations(*, financial_year: int) -> QuerySet[Allocation]:
             "contract__county",
             "contract__commissioner",
             "contract__provider",
+            "contract__paid_from_pool_of",
         )
         .prefetch_related(
             Prefetch(

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from contracts.models import (
@@ -102,10 +103,16 @@ def _set_allocation(*, contract, organisation, financial_year, amount: Decimal, 
 
 def _value_in_force(*, contract, organisation, financial_year) -> Decimal | None:
     """The organisation's value in force for a year under the contract: that year's allocation, else the
-    latest earlier year's (a year not yet allocated carries on the last value set), else None."""
+    latest earlier year's (a year not yet allocated carries on the last value set), else None. An earlier
+    year's value may have been paid under another contract of the county (in 2010/11 each hub and LRC had its
+    own contract; review 2.5), and it is what carries on into the sub-contract's first year."""
     allocation = (
-        Allocation.objects.filter(contract=contract, organisation=organisation, financial_year__lte=financial_year)
-        .order_by("-financial_year")
+        Allocation.objects.filter(
+            Q(contract=contract) | Q(contract__county_id=contract.county_id, financial_year__lt=financial_year),
+            organisation=organisation,
+            financial_year__lte=financial_year,
+        )
+        .order_by("-financial_year", "-pk")
         .first()
     )
     return allocation.amount if allocation else None

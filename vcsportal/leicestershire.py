@@ -13,6 +13,7 @@ from django.db import models, transaction
 
 from contracts.models import (
     Allocation,
+    Arrangement,
     Contract,
     ContractYear,
     Contribution,
@@ -103,6 +104,16 @@ CONTRACT_TITLE = (
 )
 YEAR_2010 = 2010
 YEAR_2011 = 2011
+# Contract lineage (review 2.5-2.6, Recommendation 5): in 2010/11 VAL was paid under its own contract and each hub
+# and LRC "under different contracts", so "one CIO was not implemented"; from 2011/12, the transition year, the single
+# CIO contract with sub-contracts to the hubs and LRCs applies.
+ARRANGEMENT_SOURCE_2010 = "Review, sections 2.5-2.6 (paid under different contracts; one CIO not implemented)"
+ARRANGEMENT_SOURCE_2011 = "Review, Recommendation 5 (2011 a transition year) and Recommendation 3 (one contract)"
+SEPARATE_CONTRACT_REFERENCE = "LCC-2010-{code}"
+SEPARATE_CONTRACT_TITLE = (
+    "{name}: its own 2010/11 contract, paid from the pooled funding (review 2.5; the review does not say which"
+    " funder signed it, so the County Council, the lead funder, is recorded as its commissioner)"
+)
 
 # Section 2.5: pooled funding 2010/11 as listed (these sum to £1,471,000, not the stated £1,462,398).
 CONTRIBUTIONS_2010 = [
@@ -242,7 +253,13 @@ def load_leicestershire() -> LoadReport:
         report,
         ContractYear,
         {"contract": contract, "financial_year": YEAR_2010},
-        {"stated_total": STATED_TOTAL_2010, "is_estimate": False, "source": "Review, section 2.5"},
+        {
+            "stated_total": STATED_TOTAL_2010,
+            "is_estimate": False,
+            "source": "Review, section 2.5",
+            "arrangement": Arrangement.SEPARATE,
+            "arrangement_source": ARRANGEMENT_SOURCE_2010,
+        },
     )
     _upsert(
         report,
@@ -252,6 +269,8 @@ def load_leicestershire() -> LoadReport:
             "stated_total": ESTIMATE_2011,
             "is_estimate": True,
             "source": "Review, section 2.10 (a 14% decrease)",
+            "arrangement": Arrangement.SINGLE_CIO,
+            "arrangement_source": ARRANGEMENT_SOURCE_2011,
         },
     )
     for code, description, amount in CONTRIBUTIONS_2010:
@@ -267,19 +286,20 @@ def load_leicestershire() -> LoadReport:
             {"amount": amount},
         )
     for organisation in organisations.values():
-        _upsert(
-            report,
-            Allocation,
-            {"contract": contract, "organisation": organisation, "financial_year": YEAR_2010},
-            {"amount": ALLOCATION_BY_KIND[organisation.kind]},
-        )
         if organisation.kind == Organisation.Kind.CIO:
+            _upsert(
+                report,
+                Allocation,
+                {"contract": contract, "organisation": organisation, "financial_year": YEAR_2010},
+                {"amount": ALLOCATION_BY_KIND[organisation.kind]},
+            )
             continue
+        _load_separate_contract_2010(report, contract, organisation)
         subcontract = _upsert(
             report,
             SubContract,
             {"contract": contract, "provider": organisation},
-            {"start_year": 2009, "end_year": 2011, "strands": SUBCONTRACT_STRANDS[organisation.kind]},
+            {"start_year": YEAR_2011, "end_year": 2011, "strands": SUBCONTRACT_STRANDS[organisation.kind]},
         )
         if not subcontract.districts.filter(pk=organisation.district_id).exists():
             subcontract.districts.add(organisation.district)
@@ -439,6 +459,49 @@ def load_leicestershire() -> LoadReport:
     load_plan_2007(report)
     load_working_agreements(report, districts)
     return report
+
+
+def _load_separate_contract_2010(report: LoadReport, cio_contract: Contract, organisation: Organisation) -> None:
+    """A hub's or LRC's own 2010/11 contract, paid from the funding pooled under VAL's contract, with its 2010/11
+    allocation under it. An allocation an earlier load put under the CIO contract for 2010/11 is removed (with
+    history): that money was paid under this contract, not the CIO's."""
+    own = _upsert(
+        report,
+        Contract,
+        {"reference": SEPARATE_CONTRACT_REFERENCE.format(code=organisation.code)},
+        {
+            "title": SEPARATE_CONTRACT_TITLE.format(name=organisation.name),
+            "county": cio_contract.county,
+            "commissioner": cio_contract.commissioner,
+            "provider": organisation,
+            "start_year": YEAR_2010,
+            "end_year": YEAR_2010,
+            "extension_years": 0,
+            "paid_from_pool_of": cio_contract,
+        },
+    )
+    _upsert(
+        report,
+        ContractYear,
+        {"contract": own, "financial_year": YEAR_2010},
+        {
+            "stated_total": None,
+            "is_estimate": False,
+            "source": "Review, section 2.5",
+            "arrangement": Arrangement.SEPARATE,
+            "arrangement_source": ARRANGEMENT_SOURCE_2010,
+        },
+    )
+    _upsert(
+        report,
+        Allocation,
+        {"contract": own, "organisation": organisation, "financial_year": YEAR_2010},
+        {"amount": ALLOCATION_BY_KIND[organisation.kind]},
+    )
+    for stale in Allocation.objects.filter(contract=cio_contract, organisation=organisation, financial_year=YEAR_2010):
+        stale._change_reason = CHANGE_REASON
+        stale.delete()
+        report.count(Allocation, created=False, changed=True)
 
 
 def _signed_off_return(report: LoadReport, organisation: Organisation, period: ReportingPeriod) -> Return:

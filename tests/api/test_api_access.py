@@ -73,7 +73,8 @@ def test_a_funder_token_reads_every_endpoint(token_client):
         "districts": 7,
         "funders": Funder.objects.count(),
         "providers": Organisation.objects.count(),
-        "contracts": 1,
+        # Issue 16, item 1: the CIO contract and each hub's and LRC's own 2010/11 contract.
+        "contracts": 1 + Organisation.objects.exclude(kind=Organisation.Kind.CIO).count(),
         "subcontracts": SubContract.objects.count(),
         "allocations": Allocation.objects.count(),
         "contributions": Contribution.objects.count(),

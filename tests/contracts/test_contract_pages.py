@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def contract():
-    return Contract.objects.get()
+    return Contract.objects.get(paid_from_pool_of=None)
 
 
 def text(response):
@@ -147,7 +147,13 @@ def test_providers_owing_returns_follow_the_subcontracts(lcc_client):
     vam = SubContract.objects.get(provider__code="VAM")
     lcc_client.post(
         reverse("contracts:subcontract_vary", args=[vam.pk]),
-        {"version": vam.version, "varied_on": "2010-04-01", "end_year": "2010/11", "reason": "Social enterprise"},
+        {
+            "version": vam.version,
+            "varied_on": "2010-04-01",
+            "start_year": "2010/11",
+            "end_year": "2010/11",
+            "reason": "Social enterprise",
+        },
     )
     assert "VAM" not in providers_owing_returns(2011).values_list("code", flat=True)
     assert "VAM" in providers_owing_returns(2010).values_list("code", flat=True)

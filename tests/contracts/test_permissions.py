@@ -26,7 +26,7 @@ USERS = ["lcc.officer", "funder.reviewer", "val.staff", "vasl.hub", "vac.hub", "
 
 @pytest.fixture
 def objects(db):
-    contract = Contract.objects.get()
+    contract = Contract.objects.get(paid_from_pool_of=None)
     officer = User.objects.get(username="lcc.officer")
     vasl = SubContract.objects.get(provider__code="VASL")
     line = BudgetLine.objects.create(contract=contract, financial_year=2010, category="central", amount=1000)

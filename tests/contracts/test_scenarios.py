@@ -31,7 +31,7 @@ COMMAND_RULES = ["equal_cut", "cio_absorbs", "hubs_absorb", "population"]
 
 @pytest.fixture
 def contract():
-    return Contract.objects.get()
+    return Contract.objects.get(paid_from_pool_of=None)
 
 
 @pytest.fixture

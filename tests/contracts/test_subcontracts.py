@@ -33,14 +33,16 @@ def test_varying_the_value_records_before_after_reason_and_who(lcc_client, vasl)
         "value", Decimal("68000.00"), Decimal("57000.00"),
     )  # fmt: skip
     assert variation.varied_by.username == "lcc.officer"
-    vary(lcc_client, SubContract.objects.get(pk=vasl.pk), financial_year="2010/11", amount="60000")
-    later = SubContractVariation.objects.filter(subcontract=vasl, financial_year=2010).get()
+    # Issue 16, item 1: the sub-contract starts in 2011/12 (in 2010/11 VASL had its own contract, review 2.5), so
+    # the second variation is a further 2011/12 change, read against the £57,000 now in force.
+    vary(lcc_client, SubContract.objects.get(pk=vasl.pk), financial_year="2011/12", amount="49000")
+    later = SubContractVariation.objects.filter(subcontract=vasl, financial_year=2011).order_by("pk").last()
     assert (later.amount_before, later.amount_after, later.amount_change) == (
-        Decimal("68000.00"), Decimal("60000.00"), Decimal("-8000.00"),
+        Decimal("57000.00"), Decimal("49000.00"), Decimal("-8000.00"),
     )  # fmt: skip
-    assert Allocation.objects.get(organisation__code="VASL", financial_year=2010).history.first().history_user
+    assert Allocation.objects.get(organisation__code="VASL", financial_year=2011).history.first().history_user
     page = lcc_client.get(vasl.get_absolute_url()).content.decode()
-    assert "£68,000.00" in page and "£60,000.00" in page and "(−£8,000.00)" in page
+    assert "£57,000.00" in page and "£49,000.00" in page and "(−£8,000.00)" in page
     assert "Negotiated in Harborough" in page
 
 
@@ -57,7 +59,8 @@ def test_varying_term_strands_and_districts_records_each(lcc_client, vasl):
     kinds = set(SubContractVariation.objects.filter(subcontract=vasl).values_list("kind", flat=True))
     assert kinds == {"term", "strands", "districts"}
     term = SubContractVariation.objects.get(subcontract=vasl, kind="term")
-    assert (term.before, term.after) == ("2009/10 to 2011/12", "2010/11 to 2011/12")
+    # Issue 16, item 1: sub-contracts start in 2011/12, the transition year (Recommendation 5).
+    assert (term.before, term.after) == ("2011/12 to 2011/12", "2010/11 to 2011/12")
     assert vasl.history.first().history_change_reason == "Varied: Negotiated in Harborough"
 
 
@@ -101,7 +104,7 @@ def test_ending_a_subcontract(lcc_client, vasl):
 
 
 def test_creating_a_subcontract_sets_its_value_per_year(lcc_client):
-    contract = Contract.objects.get()
+    contract = Contract.objects.get(paid_from_pool_of=None)
     SubContract.objects.filter(provider__code="CDLRC").delete()
     cdlrc = Organisation.objects.get(code="CDLRC")
     response = lcc_client.post(
@@ -118,14 +121,16 @@ def test_creating_a_subcontract_sets_its_value_per_year(lcc_client):
     )
     assert response.status_code == 302
     sub = SubContract.objects.get(provider=cdlrc)
-    assert set(Allocation.objects.filter(organisation=cdlrc).values_list("financial_year", "amount")) == {
+    # Issue 16, item 1: CDLRC's 2010/11 £10,000 under its own contract stays; the sub-contract's values are its own.
+    values = Allocation.objects.filter(organisation=cdlrc, contract=contract).values_list("financial_year", "amount")
+    assert set(values) == {
         (2010, Decimal("9000.00")), (2011, Decimal("9000.00")),
     }  # fmt: skip
     assert SubContractVariation.objects.filter(subcontract=sub, kind="created").exists()
 
 
 def test_creating_needs_every_field_named(lcc_client):
-    contract = Contract.objects.get()
+    contract = Contract.objects.get(paid_from_pool_of=None)
     response = lcc_client.post(reverse("contracts:subcontract_create", args=[contract.pk]), {})
     page = response.content.decode()
     for field in ("provider", "start_year", "end_year", "amount", "reason"):

@@ -125,7 +125,9 @@ def test_recorded_identifiers_and_prefix_are_used(tmp_path, settings, package_va
     package = json.loads(text)
     vasl = grants_by_code(package)["VASL"]
 
-    assert vasl["id"] == "360G-example-LCC-CIO-2009-2010-11-VASL"
+    # Issue 16, item 1: in 2010/11 VASL was paid under its own contract (review 2.5), not a CIO sub-contract, so
+    # its grant's identifier names that contract's reference.
+    assert vasl["id"] == "360G-example-LCC-2010-VASL-2010-11-VASL"
     assert vasl["recipientOrganization"][0]["id"] == "GB-CHC-1234567"
     assert vasl["fundingOrganization"][0] == {"id": "GB-LAE-LEC", "name": "Leicestershire County Council"}
     assert package["publisher"] == {"name": "Leicestershire County Council", "identifier": "GB-LAE-LEC"}

@@ -23,7 +23,7 @@ def _rag(*keys) -> str:
 def build_scaled_dataset(factor: int = 10) -> dict:
     """Grow the Leicestershire data ``factor`` times in districts, providers, periods and results."""
     county = County.objects.get(slug="leicestershire")
-    contract = Contract.objects.get()
+    contract = Contract.objects.get(paid_from_pool_of=None)
     base_districts = list(District.objects.filter(county=county).order_by("name"))
     base_local = list(Organisation.objects.exclude(kind=Organisation.Kind.CIO).order_by("code"))
     base_periods = ReportingPeriod.objects.count()

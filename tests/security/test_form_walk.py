@@ -91,7 +91,7 @@ def _submitted_vasl_q3() -> Return:
 
 
 def _contract() -> Contract:
-    return Contract.objects.get()
+    return Contract.objects.get(paid_from_pool_of=None)
 
 
 def _vasl() -> SubContract:

@@ -125,7 +125,7 @@ def _period_lock(client):
 
 
 def _extend(client):
-    contract = Contract.objects.get()
+    contract = Contract.objects.get(paid_from_pool_of=None)
     return reverse("contracts:extend", args=[contract.pk]), {"years": "2", "reason": "Recommendation Nine"}, contract
 
 
@@ -137,7 +137,7 @@ def _subcontract_end(client):
 
 def _scenario_adopt(client):
     scenario = scenario_create(
-        contract=Contract.objects.get(),
+        contract=Contract.objects.get(paid_from_pool_of=None),
         financial_year=2011,
         name="Equal cut",
         total=1254878,

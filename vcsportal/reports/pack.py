@@ -127,9 +127,9 @@ def quarterly_pack(period: ReportingPeriod, *, disputes=None, partnership: int |
     in_its_partnership = {} if partnership is None else {"county_id": partnership}
     reconciliation = year_reconciliation(
         list(
-            Contract.objects.filter(start_year__lte=year, end_year__gte=year, **in_its_partnership).order_by(
-                "reference"
-            )
+            Contract.objects.filter(
+                start_year__lte=year, end_year__gte=year, paid_from_pool_of=None, **in_its_partnership
+            ).order_by("reference")
         ),
         year,
     )

@@ -44,9 +44,10 @@ class Command(BaseCommand):
             raise CommandError(
                 f"--total: “{options['total']}” is not an amount; write pounds, e.g. 1254878.00"
             ) from None
-        contracts = Contract.objects.all()
+        # A contract paid from another's pooled funding (a 2010/11 hub's own contract) is not one to plan a year of.
+        contracts = Contract.objects.filter(paid_from_pool_of__isnull=True)
         if options["contract"]:
-            contracts = contracts.filter(reference=options["contract"])
+            contracts = Contract.objects.filter(reference=options["contract"])
         if contracts.count() != 1:
             raise CommandError("--contract: name exactly one contract by its reference.")
         try:
