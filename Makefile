@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test test-sqlite test-postgres lint format bench load static system-deps clean
+.PHONY: run test test-sqlite test-postgres lint format bench load static system-deps clean leicestershire-workbook
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,10 @@ bench: $(VENV)/.installed static system-deps
 # gunicorn + locust on 127.0.0.1 for 60 s with the Leicestershire data (also the last step of make bench).
 load: $(VENV)/.installed static system-deps
 	$(BIN)/python scripts/with_postgres.py -- $(BIN)/python bench/load.py
+
+# Leicestershire's 2010/11 set-up as the partnership_setup workbook, regenerated from vcsportal/leicestershire.py.
+leicestershire-workbook: $(VENV)/.installed
+	PYTHON=$(BIN)/python bash scripts/leicestershire_workbook.sh
 
 clean:
 	rm -rf $(VENV) node_modules static/build staticfiles db.sqlite3 test-artifacts
