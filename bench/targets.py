@@ -172,6 +172,8 @@ PAGES: dict[str, Page | Exempt] = {
     "period_returns:export": Page(LCC, lambda: {**period_slug(), "file_format": "csv"}),
     "period_returns:bulk": Exempt(FORM),
     "period_returns:remind": Exempt(FORM),
+    "partnership_setup:upload": Exempt(FORM),
+    "partnership_setup:template": Exempt(STATIC),
     "performance:my_returns": Page(HUB),
     "performance:review_list": Page(CIO),
     "performance:import": Exempt(FORM),

@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from core.policies import EVERY, Policy, role_of
 from core.roles import Role
+from districts.models import County
 from vcsportal.models import User
 
 
@@ -31,4 +32,18 @@ class PersonPolicy(Policy):
 
 people_policy = PersonPolicy()
 
-POLICIES = (people_policy,)
+
+class PartnershipSetUpPolicy(Policy):
+    """Who sets up a partnership from its workbook (a new county, or its set-up brought up to date): site
+    administrators only, since the workbook writes the shared framework (indicators, periods) too."""
+
+    model = County
+    permissions = {"portal.set_up_partnerships": "set_up"}
+
+    def rule_set_up(self, user) -> Q | None:
+        return EVERY if user.is_superuser else None
+
+
+partnership_set_up_policy = PartnershipSetUpPolicy()
+
+POLICIES = (people_policy, partnership_set_up_policy)

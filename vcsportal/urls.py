@@ -39,6 +39,7 @@ urlpatterns = [
     path("contracts/disputes/", include("disputes.urls")),
     path("contracts/", include("contracts.urls")),
     path("periods/", include("vcsportal.pages.period_returns")),
+    path("partnerships/set-up/", include("vcsportal.pages.partnership_setup")),
     path("", include("performance.urls")),
     path("notifications/", include("notifications.urls")),
     path("reports/", include("vcsportal.reports.urls")),

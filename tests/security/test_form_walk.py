@@ -178,6 +178,8 @@ def _charnwood_pk():
 
 
 YEAR = 2011
+#: A site administrator (a superuser), made when a walk needs one: no demo user is one.
+SITE_ADMIN = "walk.site.admin"
 WALK: dict[str, Walk] = {
     "login": walk(None, "login"),
     "password_change": walk("vasl.hub", "password_change"),
@@ -244,6 +246,7 @@ WALK: dict[str, Walk] = {
     "disputes:create": walk("vasl.hub", "disputes:create"),
     "disputes:hearing": walk("peer.reviewer", "disputes:hearing", page="disputes:detail", pk=lambda: _dispute().pk),
     "disputes:decide": walk("peer.reviewer", "disputes:decide", page="disputes:detail", pk=lambda: _dispute().pk),
+    "partnership_setup:upload": walk(SITE_ADMIN, "partnership_setup:upload"),
 }
 
 
@@ -367,6 +370,8 @@ def _malformed(field) -> str:
 
 
 def _client(walk: Walk) -> Client:
+    if walk.username == SITE_ADMIN and not User.objects.filter(username=SITE_ADMIN).exists():
+        User.objects.create_superuser(SITE_ADMIN, "site.admin@example.org", "not-used-here")
     return signed_in(User.objects.get(username=walk.username)) if walk.username else Client()
 
 

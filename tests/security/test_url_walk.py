@@ -259,6 +259,9 @@ EXPECTED_STATUS: dict[str, dict[str, int]] = {
     "period_returns:export": everyone(403, lcc__officer=200, val__staff=200, superuser=200),
     "period_returns:bulk": everyone(403, lcc__officer=405, val__staff=405, superuser=405),
     "period_returns:remind": everyone(403, lcc__officer=405, val__staff=405, superuser=405),
+    # Setting up a partnership from its workbook (and its blank template): site administrators only.
+    "partnership_setup:upload": everyone(403, superuser=200),
+    "partnership_setup:template": everyone(403, superuser=200),
     # The funders' quarterly pack (page and PDF): for those who read contracts (LCC, funders, the CIO).
     "reports:index": everyone(403, **CONTRACT_READERS),
     "reports:pack": everyone(403, **CONTRACT_READERS),
