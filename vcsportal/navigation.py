@@ -99,6 +99,12 @@ NAVIGATION: list[Link] = [
         "portal.manage_people",
     ),
     Link(
+        "partnership_setup:upload",
+        "Set up a partnership",
+        "A new county's partnership, or its set-up brought up to date, from one workbook.",
+        "portal.set_up_partnerships",
+    ),
+    Link(
         "notifications:delivery_log",
         "Email delivery",
         "Every email the portal sent or queued; retry the failed ones.",

@@ -640,10 +640,13 @@ def workbook_write(rows: dict[str, list[dict]] | None = None) -> Workbook:
             ws.column_dimensions[get_column_letter(index)].width = max(14, min(60, len(column.header) + 4))
         for values in (rows or {}).get(sheet.name, []):
             ws.append([cell_value(column, values.get(column.key)) for column in sheet.columns])
+        # Years and periods as text, so a spreadsheet does not read 2010/11 as a date (on the blank template's
+        # first 200 rows too); money with its pence.
+        last = max(ws.max_row, 1 if rows else 201)
         for index, column in enumerate(sheet.columns, start=1):
             number_format = {"money": "#,##0.00", "decimal": "0.00", "year": "@", "period": "@"}.get(column.kind)
             if number_format:
-                for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
+                for (cell,) in ws.iter_rows(min_row=2, max_row=last, min_col=index, max_col=index):
                     cell.number_format = number_format
         ws.freeze_panes = "A2"
     return book
