@@ -109,4 +109,4 @@ def test_a_file_that_is_not_a_workbook_is_named(admin_client, unchanged):
     with unchanged():
         response = admin_client.post(PAGE, _upload(b"not a workbook"))
     assert response.status_code == 400
-    assert "this is not an Excel workbook (.xlsx)" in response.content.decode()
+    assert "This is not an Excel workbook (.xlsx)" in response.content.decode()

@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from django.db import connection, transaction
 from openpyxl import load_workbook
 
-from contracts.models import Allocation, Contract, ContractYear, Contribution, SubContract
+from contracts.models import Allocation, Contract, ContractYear, Contribution, Funder, SubContract
 from districts.models import County, District
 from performance.models import Target
 from vcsportal.leicestershire import load_leicestershire
@@ -300,3 +300,43 @@ def test_the_committed_workbook_is_what_the_generator_writes_now(tmp_path):
         return {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}
 
     assert cells(path) == cells(WORKBOOK)
+
+
+def _saved(book) -> io.BytesIO:
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    return out
+
+
+def test_a_changed_name_is_updated_once_with_its_history():
+    book = load_workbook(WORKBOOK)
+    book["Funders"]["B2"] = "Leicestershire County Council (lead funder)"
+    report = partnership_setup(file=_saved(book))
+    assert report.problems == []
+    assert report.updated == {"funders": 1}
+    lcc = Funder.objects.get(code="LCC")
+    assert lcc.name == "Leicestershire County Council (lead funder)"
+    assert lcc.history.first().history_change_reason == "Partnership set-up workbook"
+    again = partnership_setup(file=_saved(book))
+    assert not again.changed
+
+
+def test_allocations_that_must_add_up_and_do_are_accepted():
+    book = load_workbook(WORKBOOK)
+    years = book["Contract years"]
+    years["C2"] = "1485000"  # what the 2010/11 allocations under VAL's pool add up to
+    years["H2"] = "yes"
+    report = partnership_setup(file=_saved(book), dry_run=True)
+    assert report.problems == []
+    assert report.updated == {"contract years": 1}
+
+
+def test_text_that_looks_like_a_formula_stays_text(tmp_path):
+    Funder.objects.filter(code="POLICE").update(name='=HYPERLINK("http://example.org")')
+    path = tmp_path / "out.xlsx"
+    call_command("partnership_workbook", str(path), "--partnership", "leicestershire", stdout=io.StringIO())
+    funders = load_workbook(path)["Funders"]
+    cell = next(row[1] for row in funders.iter_rows(min_row=2) if row[0].value == "POLICE")
+    assert cell.data_type == "s"
+    assert cell.value == '=HYPERLINK("http://example.org")'

@@ -39,7 +39,9 @@ class Problem:
     message: str
 
     def __str__(self):
-        where = f"sheet {self.sheet}, row {self.row}"
+        if not self.sheet:
+            return self.message  # the file as a whole
+        where = f"sheet {self.sheet}" + (f", row {self.row}" if self.row else "")
         if self.column:
             where += f", column {self.column} ({self.header})"
         return f"{where}: {self.message}"
@@ -531,7 +533,7 @@ def read_workbook(file) -> tuple[dict[str, list[Row]], list[Problem]]:
     try:
         book = load_workbook(file, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        return {}, [Problem("(file)", 0, "", "", "this is not an Excel workbook (.xlsx): save it as one and try again")]
+        return {}, [Problem("", 0, "", "", "This is not an Excel workbook (.xlsx): save it as one and try again.")]
     rows: dict[str, list[Row]] = {}
     for sheet in SHEETS:
         rows[sheet.name] = []
@@ -640,6 +642,9 @@ def workbook_write(rows: dict[str, list[dict]] | None = None) -> Workbook:
             ws.column_dimensions[get_column_letter(index)].width = max(14, min(60, len(column.header) + 4))
         for values in (rows or {}).get(sheet.name, []):
             ws.append([cell_value(column, values.get(column.key)) for column in sheet.columns])
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # text that looks like a formula stays text, never a formula
         # Years and periods as text, so a spreadsheet does not read 2010/11 as a date (on the blank template's
         # first 200 rows too); money with its pence.
         last = max(ws.max_row, 1 if rows else 201)
