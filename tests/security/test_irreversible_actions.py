@@ -48,6 +48,8 @@ REVERSIBLE = {
     "twofactor:manage": "two-factor sign-in can be set up again",
     "api_token": "a token can be made again or revoked",
     "people:invite": "the person can be deactivated",
+    "partnership_setup:upload": "a preview (a dry run) first, then apply; a later workbook changes any row it wrote "
+    "again (found by its code), each change kept in history",
     "people:change_role": "the role can be changed back",
     "people:deactivate": "reactivate undoes it",
     "people:reactivate": "deactivate undoes it",
