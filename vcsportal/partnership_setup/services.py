@@ -490,7 +490,9 @@ class _Setup:
             self.problem(
                 row,
                 lookup[first],
-                f"“{where[first]}” is already used by the partnership {obj.county}: choose another",
+                f"“{where[first]}” is already used by the partnership {obj.county}: choose another"
+                if obj.county_id
+                else f"“{where[first]}” is already used outside any partnership: choose another",
             )
             return None
         differing = [name for name, value in wanted.items() if getattr(obj, name) != value]
