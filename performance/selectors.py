@@ -7,9 +7,11 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from contracts.models import Organisation, SubContract
+from contracts.models import Contract, Organisation, SubContract
+from contracts.policies import contracts as contract_policy
 from contracts.policies import subcontracts as subcontract_policy
 from contracts.selectors import providers_owing_returns
+from core.periods import format_financial_year
 from core.workflow import transition_refusal
 from districts.models import District
 from performance.models import Evidence, Indicator, ReportingPeriod, Result, Return, Target
@@ -171,6 +173,35 @@ def subcontract_for(user, return_obj: Return):
     year = return_obj.period.financial_year
     covering = SubContract.objects.filter(provider_id=return_obj.provider_id, start_year__lte=year, end_year__gte=year)
     return subcontract_policy.instances_for(user, "view", covering).order_by("-start_year").first()
+
+
+@dataclass(frozen=True)
+class OwnContract:
+    """The provider's own contract a return reports under (2010/11: each hub and LRC under its own contract,
+    paid from VAL's pool, review 2.5), and whether this person may open its page."""
+
+    contract: Contract
+    may_open: bool
+    year_label: str
+
+
+def own_contract_for(user, return_obj: Return) -> OwnContract | None:
+    """The provider's own contract covering the period's financial year, where there is one (read where no
+    sub-contract covers the year)."""
+    year = return_obj.period.financial_year
+    contract = (
+        Contract.objects.filter(
+            provider_id=return_obj.provider_id,
+            paid_from_pool_of__isnull=False,
+            start_year__lte=year,
+            end_year__gte=year,
+        )
+        .select_related("paid_from_pool_of")
+        .first()
+    )
+    return contract and OwnContract(
+        contract, contract_policy.user_can(user, "read", contract), format_financial_year(year)
+    )
 
 
 def return_results(return_obj: Return) -> QuerySet[Result]:

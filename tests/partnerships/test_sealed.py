@@ -88,6 +88,7 @@ MODELS_BY_PREFIX = {
     "people:": "vcsportal.User",
     "districts:agreement": "districts.LocalityAgreement",
     "districts:negotiation": "districts.DistrictNegotiation",
+    "contracts:subcontract_create": "contracts.Contract",  # a new sub-contract of the contract in the URL
     "contracts:subcontract": "contracts.SubContract",
     "performance:return": "performance.Return",
     "performance:evidence": "performance.Evidence",
