@@ -349,6 +349,18 @@ def periods_with_counts() -> QuerySet[ReportingPeriod]:
     ).order_by("-financial_year", "-quarter")
 
 
+def periods_of_partnership(periods: QuerySet[ReportingPeriod], partnership: int | None) -> QuerySet[ReportingPeriod]:
+    """The periods (of ``periods``) a partnership reports in: those holding one of its returns, and those nobody
+    reports in yet (a quarter just created is every partnership's to open). The calendar is shared, so without
+    this another partnership's quarters would show in the list. ``partnership`` None: every period."""
+    if partnership is None:
+        return periods
+    return periods.filter(
+        Exists(Return.objects.filter(period=OuterRef("pk"), provider__county_id=partnership))
+        | ~Exists(Return.objects.filter(period=OuterRef("pk")))
+    )
+
+
 # History ---------------------------------------------------------------------------------------------------
 
 HISTORY_FIELDS_RETURN = ["status", "review_comment", "reopened_after_lock"]
