@@ -562,9 +562,10 @@ def _rag_counts(results: QuerySet, partnership: str):
     )
 
 
-def indicators_shared_by_partnerships(period: ReportingPeriod, partnerships: QuerySet) -> QuerySet:
-    """The indicator codes (with a name) that two or more of ``partnerships`` report in the period's signed-off
-    returns, by code: rows with ``code``, ``name`` and ``partnerships`` (how many report it)."""
+def indicators_reported_by_partnerships(period: ReportingPeriod, partnerships: QuerySet) -> QuerySet:
+    """The indicator codes (with a name) that ``partnerships`` report in the period's signed-off returns, by
+    code: rows with ``code``, ``name`` and ``partnerships`` (how many of them report it: a code two or more
+    share is one to compare them by)."""
     return (
         Result.objects.filter(
             return_obj__status=Return.Status.SIGNED_OFF,
@@ -576,7 +577,6 @@ def indicators_shared_by_partnerships(period: ReportingPeriod, partnerships: Que
         .annotate(
             name=Min("indicator__short_name"), partnerships=Count("return_obj__provider__county_id", distinct=True)
         )
-        .filter(partnerships__gte=2)
         .order_by("code")
     )
 

@@ -114,7 +114,7 @@ NAVIGATION: list[Link] = [
         "api_token",
         "API token",
         "Your personal token for the portal's API.",
-        "portal.view_dashboard",
+        "portal.use_api",
     ),
     Link(
         "contracts:my_subcontract",

@@ -141,7 +141,7 @@ def test_nobody_in_a_partnership_compares_it_with_others(username, other):
 def test_the_national_reviewer_has_the_page_in_the_navigation_and_nothing_else(national):
     home = national.get("/").content.decode()
     assert 'href="/national/"' in home
-    for other_page in ("/dashboard/", "/contracts/", "/districts/", "/people/", "/reports/"):
+    for other_page in ("/dashboard/", "/contracts/", "/districts/", "/people/", "/reports/", "/notifications/"):
         assert f'href="{other_page}"' not in home
 
 

@@ -420,5 +420,13 @@ class SummaryView(APIView):
         return Response(dashboard.pmf_summary(filters))
 
 
+class UsesTheApi(permissions.BasePermission):
+    """The API is for people whose pages it mirrors (``portal.use_api``): a national reviewer, who reads none
+    of them, is refused even its root and schema."""
+
+    def has_permission(self, request, view):
+        return request.user.has_perm("portal.use_api")
+
+
 class APIRootView(routers.APIRootView):
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [permissions.IsAuthenticated, UsesTheApi]

@@ -24,7 +24,7 @@ from districts.selectors import population_by_partnership
 from performance.models import ReportingPeriod
 from performance.selectors import (
     indicator_signed_off_by_partnership,
-    indicators_shared_by_partnerships,
+    indicators_reported_by_partnerships,
     periods_with_signed_off_returns,
     signed_off_by_partnership,
 )
@@ -109,7 +109,14 @@ class ComparisonForm(forms.Form):
     def __init__(self, *args, periods, indicators, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["period"].choices = [(period.slug, period.label) for period in periods]
-        self.fields["indicator"].choices = [(row["code"], f"{row['code']}: {row['name']}") for row in indicators]
+        self.fields["indicator"].choices = [
+            (row["code"], f"{row['code']}: {row['name']} ({_partnerships_text(row['partnerships'])})")
+            for row in indicators
+        ]
+
+
+def _partnerships_text(count: int) -> str:
+    return "1 partnership" if count == 1 else f"{count} partnerships"
 
 
 class NationalComparisonView(ReadsMayLagMixin, SiteWidePermissionMixin, TemplateView):
@@ -121,8 +128,10 @@ class NationalComparisonView(ReadsMayLagMixin, SiteWidePermissionMixin, Template
         partnerships = partnership_policy.instances_for(self.request.user, "compare").order_by("name")
         periods = list(periods_with_signed_off_returns())
         period = self._chosen(periods, self.request.GET.get("period"), lambda p: p.slug)
-        indicators = list(indicators_shared_by_partnerships(period, partnerships)) if period else []
-        indicator = self._chosen(indicators, self.request.GET.get("indicator"), lambda row: row["code"])
+        indicators = list(indicators_reported_by_partnerships(period, partnerships)) if period else []
+        # The first code two or more partnerships share, unless another is asked for.
+        shared = [row for row in indicators if row["partnerships"] > 1]
+        indicator = self._chosen(shared + indicators, self.request.GET.get("indicator"), lambda row: row["code"])
         context.update(
             period=period,
             form=ComparisonForm(
