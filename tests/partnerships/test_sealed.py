@@ -90,6 +90,8 @@ MODELS_BY_PREFIX = {
     "people:": "vcsportal.User",
     "districts:agreement": "districts.LocalityAgreement",
     "districts:negotiation": "districts.DistrictNegotiation",
+    # A new sub-contract is made under a contract: its pk is the contract's (before the prefix below).
+    "contracts:subcontract_create": "contracts.Contract",
     "contracts:subcontract": "contracts.SubContract",
     "performance:return": "performance.Return",
     "performance:evidence": "performance.Evidence",
