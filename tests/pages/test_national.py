@@ -152,3 +152,25 @@ def test_the_national_reviewer_belongs_to_no_partnership():
     assert reviewer.partnership_id is None
     with pytest.raises(IntegrityError), transaction.atomic():
         User.objects.filter(pk=reviewer.pk).update(partnership=County.objects.get(slug="leicestershire"))
+
+
+def test_the_people_pages_cannot_make_a_national_reviewer():
+    """They manage one partnership's people: the role is not offered, and the service refuses it, changing
+    nothing."""
+    from django.core.exceptions import ValidationError
+
+    from vcsportal.people.services import person_change_role, person_invite
+
+    officer = User.objects.get(username="lcc.officer")
+    page = signed_in(officer).get("/people/invite/").content.decode()
+    assert 'value="national_reviewer"' not in page and 'value="peer_reviewer"' in page
+    with pytest.raises(ValidationError, match="belongs to no partnership"):
+        person_invite(
+            by=officer, email="n@example.org", first_name="N", last_name="R", role="national_reviewer", reason="x"
+        )
+    hub = User.objects.get(username="vasl.hub")
+    with pytest.raises(ValidationError, match="belongs to no partnership"):
+        person_change_role(person=hub, by=officer, role="national_reviewer", organisation=None, funder=None, reason="x")
+    assert not User.objects.filter(email="n@example.org").exists()
+    hub.refresh_from_db()
+    assert hub.role == "provider_staff"
