@@ -174,3 +174,10 @@ def test_the_people_pages_cannot_make_a_national_reviewer():
     assert not User.objects.filter(email="n@example.org").exists()
     hub.refresh_from_db()
     assert hub.role == "provider_staff"
+
+
+@pytest.mark.parametrize("value", ["", "abc", "-1", "99999999999999999999999999", "a\x00b", "9" * 5000, "2010-11-q9"])
+def test_a_period_or_indicator_not_offered_is_not_found_never_a_server_error(national, value):
+    for name in ("period", "indicator"):
+        status = national.get(URL, {name: value}).status_code
+        assert status == (200 if value == "" else 404), (name, value[:20], status)
