@@ -38,6 +38,7 @@ DEMO_USERS = [
 def demo_users_create(*, password: str = DEMO_PASSWORD) -> list[User]:
     """Create (or reset) the demo users; needs the Leicestershire data loaded first."""
     users = []
+    partnership = County.objects.get(slug=DEMO_PARTNERSHIP)
     for username, full_name, role, organisation_code, funder_code in DEMO_USERS:
         first, last = full_name.split(" ", 1)
         user, _ = User.objects.update_or_create(
@@ -47,9 +48,11 @@ def demo_users_create(*, password: str = DEMO_PASSWORD) -> list[User]:
                 "last_name": last,
                 "email": f"{username}@example.org",
                 "role": role,
-                "organisation": Organisation.objects.get(code=organisation_code) if organisation_code else None,
-                "funder": Funder.objects.get(code=funder_code) if funder_code else None,
-                "partnership": None if role in NATIONAL_ROLES else County.objects.get(slug=DEMO_PARTNERSHIP),
+                "organisation": (
+                    Organisation.objects.get(code=organisation_code, county=partnership) if organisation_code else None
+                ),
+                "funder": Funder.objects.get(code=funder_code, county=partnership) if funder_code else None,
+                "partnership": None if role in NATIONAL_ROLES else partnership,
                 "is_staff": role == Role.LCC_OFFICER,
                 "is_superuser": False,
             },
