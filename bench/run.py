@@ -4,7 +4,9 @@
     python bench/run.py --levels 1,7   # a quick run at 10 and 100 thousand results (needs DATABASE_URL)
 
 The database grows step by step with ``generate_synthetic`` to about 10 thousand, 100 thousand, 1 million and
-2 million results (1, 7, 65 and 130 synthetic councils of 15,400 results each, on top of Leicestershire).
+2 million results (1, 7, 65 and 130 synthetic councils of 15,400 results each, on top of Leicestershire), then to
+150 partnerships (each synthetic council is its own partnership with a person per role, so the pages, requested
+as Leicestershire's people, show one partnership among 151; the national comparison reads them all).
 At each level every target in ``TARGETS`` whose url name resolves is requested through Django's test Client,
 signed in as its role (the demo user who sees most of the page): a bounded number of runs after a warm-up, the
 median and the 95th percentile, and the number of SQL queries of one request. A target may name a hand-written
@@ -70,7 +72,7 @@ from vcsportal.models import User  # noqa: E402
 from vcsportal.synthetic import DISTRICTS_PER_COUNCIL, HUBS_PER_COUNCIL, LRCS_PER_COUNCIL, YEARS  # noqa: E402
 
 #: label, synthetic councils: each council adds 11 providers x 40 periods x 35 indicators = 15,400 results.
-LEVELS = [("10 thousand", 1), ("100 thousand", 7), ("1 million", 65), ("2 million", 130)]
+LEVELS = [("10 thousand", 1), ("100 thousand", 7), ("1 million", 65), ("2 million", 130), ("150 partnerships", 150)]
 FULL_GENERATION_COUNCILS = 150
 FULL_GENERATION_LIMIT_SECONDS = 600
 EXPORT_MEMORY_ROWS = 1_000_000

@@ -23,6 +23,8 @@ LCC = "lcc.officer"
 FUNDER = "funder.reviewer"
 CIO = "val.staff"
 HUB = "vasl.hub"
+#: In no partnership: compares every one (the page that grows with the number of partnerships).
+NATIONAL = "national.reviewer"
 
 BENCH_PERIOD = (2010, 2)  # Leicestershire's last signed-off quarter
 BENCH_INDICATOR = "VAL-01"
@@ -217,6 +219,7 @@ PAGES: dict[str, Page | Exempt] = {
     "notifications:retry": Exempt(POST_ONLY),
     "reports:index": Page(FUNDER),
     "reports:pack": Page(FUNDER, period_slug),
+    "national:comparison": Page(NATIONAL, query=lambda: {**period_slug(), "indicator": "LOC-1"}),
     "reports:pack_pdf": Page(FUNDER, period_slug),
     "opendata:giving360": Page(FUNDER),
     "opendata:giving360-json": Page(FUNDER, _year),

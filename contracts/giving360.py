@@ -213,10 +213,11 @@ def _reconciliation_warnings(contracts: list[Contract], year: int) -> list[str]:
     return warnings
 
 
-def build_package(*, financial_year: int) -> Package:
-    """Build the 360Giving package for a financial year from the database. Raises NothingToPublish when
-    the year has no allocations."""
-    allocations = list(grant_allocations(financial_year=financial_year))
+def build_package(*, financial_year: int, partnership) -> Package:
+    """Build the 360Giving package of one partnership (a ``districts.County`` or its id) for a financial year:
+    its own contracts' grants and pooled contributions only, so another partnership's data never changes it.
+    Raises NothingToPublish when the partnership has no allocations that year."""
+    allocations = list(grant_allocations(financial_year=financial_year, partnership=partnership))
     if not allocations:
         raise NothingToPublish(f"No allocations are recorded for {format_financial_year(financial_year)}.")
 
@@ -229,7 +230,7 @@ def build_package(*, financial_year: int) -> Package:
 
     funders_by_contract: dict[int, list[dict]] = {}
     funder_warnings_by_contract: dict[int, list[str]] = {}
-    for row in pooled_contributions_by_funder(financial_year=financial_year):
+    for row in pooled_contributions_by_funder(financial_year=financial_year, partnership=partnership):
         warnings = funder_warnings_by_contract.setdefault(row["contract_id"], [])
         funders_by_contract.setdefault(row["contract_id"], []).append(
             _organisation(

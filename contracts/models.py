@@ -42,7 +42,7 @@ class Funder(models.Model):
         POLICE = "police", "Police"
         OTHER = "other", "Other"
 
-    code = models.SlugField(max_length=40, unique=True, allow_unicode=False)
+    code = models.SlugField(max_length=40, allow_unicode=False, help_text="Unique within the partnership.")
     name = models.CharField(max_length=200)
     county = models.ForeignKey(
         "districts.County",
@@ -63,6 +63,9 @@ class Funder(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "code"], name="funder_code_unique_in_partnership"),
+        ]
 
     def __str__(self):
         return self.name
@@ -93,7 +96,7 @@ class Organisation(models.Model):
         HUB = "hub", "Community hub"
         LRC = "lrc", "Local resource centre"
 
-    code = models.CharField(max_length=20, unique=True)
+    code = models.CharField(max_length=20, help_text="Unique within the partnership, e.g. VASL.")
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=3, choices=Kind.choices)
     county = models.ForeignKey("districts.County", on_delete=models.PROTECT, related_name="organisations")
@@ -122,6 +125,8 @@ class Organisation(models.Model):
     class Meta:
         ordering = ["kind", "name"]
         constraints = [
+            # Two partnerships may each have a "VAL" or a "CABD": a provider's code names it within its own.
+            models.UniqueConstraint(fields=["county", "code"], name="organisation_code_unique_in_partnership"),
             models.CheckConstraint(
                 name="local_providers_have_a_district",
                 condition=Q(kind="cio") | Q(district__isnull=False),

@@ -547,3 +547,28 @@ def district_money_by_year(district: District, user, *, include_frontline: bool)
             }
         )
     return rows
+
+
+def returns_owed_by_partnership(financial_year: int) -> dict[int, int]:
+    """Per partnership (by id), how many providers owe a return in each of the year's periods (as
+    ``providers_owing_returns`` decides). One query."""
+    owing = providers_owing_returns(financial_year).values("pk")
+    return dict(
+        Organisation.objects.filter(pk__in=owing)
+        .order_by()
+        .values("county_id")
+        .annotate(owing=Count("pk"))
+        .values_list("county_id", "owing")
+    )
+
+
+def allocated_by_partnership(financial_year: int) -> dict[int, Decimal]:
+    """Per partnership (by id), the money allocated for the financial year under its contracts, as stated. One
+    query."""
+    return dict(
+        Allocation.objects.filter(financial_year=financial_year)
+        .order_by()
+        .values("contract__county_id")
+        .annotate(total=Sum("amount"))
+        .values_list("contract__county_id", "total")
+    )

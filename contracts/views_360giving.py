@@ -1,5 +1,6 @@
 """The 360Giving publication in the browser: a page listing the years with money to publish, and the
-downloads (JSON package or flat CSV). Read only; open to those who may read contract figures."""
+downloads (JSON package or flat CSV). Read only; open to those who may read contract figures, and each
+person publishes their own partnership's grants only (a site administrator in none has none to publish)."""
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import Http404, HttpResponse
@@ -18,7 +19,10 @@ class Giving360IndexView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["years"] = [{"start": year, "label": format_financial_year(year)} for year in grant_years()]
+        context["years"] = [
+            {"start": year, "label": format_financial_year(year)}
+            for year in grant_years(partnership=self.request.user.partnership_id)
+        ]
         return context
 
 
@@ -28,7 +32,7 @@ class Giving360DownloadView(PermissionRequiredMixin, View):
 
     def get(self, request, year: int, fmt: str):
         try:
-            package = build_package(financial_year=year)
+            package = build_package(financial_year=year, partnership=request.user.partnership_id)
         except NothingToPublish as error:
             raise Http404(str(error)) from error
         filename = f"360giving-{format_financial_year(year).replace('/', '-')}.{fmt}"

@@ -12,3 +12,7 @@ class CoreConfig(AppConfig):
         from core import converters
 
         converters.register()
+
+        from core import tenancy
+
+        tenancy.connect()

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 import rules
 from django.db.models import Model, Q, QuerySet
 
-from core.roles import Role
+from core.roles import NATIONAL_ROLES, Role
 
 #: Every object of the model.
 EVERY = Q()
@@ -118,6 +118,10 @@ class Policy:
 
     model: type[Model]
     permissions: dict[str, str] = {}
+    #: The actions a national role (one in no partnership, e.g. the national reviewer) may be granted by its
+    #: rule; every other action is refused to them here, whatever the rule says, so a policy written before
+    #: the role existed (``ReadableByEveryone`` among them) never lets them in.
+    national_actions: frozenset[str] = frozenset()
 
     @property
     def partnership(self) -> str | None:
@@ -132,7 +136,8 @@ class Policy:
 
     def rule(self, user, action: str) -> Q | None:
         """The filter for ``action``, or None when the user may not do it at all (always for anonymous)."""
-        if role_of(user) is None:
+        role = role_of(user)
+        if role is None or (role in NATIONAL_ROLES and action not in self.national_actions):
             return None
         try:
             declared = getattr(self, f"rule_{action}")

@@ -11,6 +11,7 @@ class Role(models.TextChoices):
     CIO_STAFF = "cio_staff", "CIO staff"
     PROVIDER_STAFF = "provider_staff", "Hub or LRC staff"
     PEER_REVIEWER = "peer_reviewer", "Peer review member"
+    NATIONAL_REVIEWER = "national_reviewer", "National reviewer"
 
 
 #: What each role is for, shown on the home page and in the README.
@@ -28,10 +29,18 @@ ROLE_SUMMARIES = {
         "history and the dashboards."
     ),
     Role.PEER_REVIEWER: "See disputes and record the Peer Review Body's binding decisions.",
+    Role.NATIONAL_REVIEWER: (
+        "Compare every partnership's signed-off figures side by side (for a national funder or infrastructure "
+        "body); never drafts, returns, contract detail or people."
+    ),
 }
 
 #: Roles whose users must belong to a provider organisation.
 PROVIDER_ROLES = {Role.CIO_STAFF, Role.PROVIDER_STAFF}
+
+#: Roles that belong to no partnership: they read across partnerships, and only what the policies grant them by
+#: name (``Policy.national_actions``); every other action of every policy is refused to them.
+NATIONAL_ROLES = frozenset({Role.NATIONAL_REVIEWER})
 
 #: Roles whose people enter the Django admin (``is_staff``); a superuser always may.
 ADMIN_ROLES = frozenset({Role.LCC_OFFICER})
@@ -94,4 +103,5 @@ ROLE_MODEL_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.CIO_STAFF: frozenset(),
     Role.PROVIDER_STAFF: frozenset(),
     Role.PEER_REVIEWER: frozenset(),
+    Role.NATIONAL_REVIEWER: frozenset(),
 }

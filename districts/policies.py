@@ -9,8 +9,8 @@ recorded by the CIO's staff and LCC officers; a district's hub or LRC records it
 from django.db.models import Q
 
 from core.policies import EVERY, Policy, ReadableByEveryone, role_of
-from core.roles import Role
-from districts.models import District, DistrictNegotiation, LocalityAgreement
+from core.roles import NATIONAL_ROLES, Role
+from districts.models import County, District, DistrictNegotiation, LocalityAgreement
 
 #: The versions everybody signed in may read; a draft is for its parties (and those who oversee them).
 SETTLED = Q(status__in=[LocalityAgreement.Status.AGREED, LocalityAgreement.Status.SUPERSEDED])
@@ -84,8 +84,28 @@ class DistrictNegotiationPolicy(ReadableByEveryone):
         return None
 
 
+class PartnershipPolicy(Policy):
+    """Comparing partnerships side by side (their signed-off figures): the national reviewer, who belongs to
+    none and reads every one, and a site administrator. Nobody in a partnership compares it with another:
+    each partnership's figures stay sealed from the others' people."""
+
+    model = County
+    permissions = {"portal.compare_partnerships": "compare"}
+    national_actions = frozenset({"compare"})
+
+    def rule_compare(self, user):
+        return EVERY if role_of(user) in NATIONAL_ROLES or user.is_superuser else None
+
+    def partnership_scope(self, user) -> Q:
+        # A national role reads across partnerships; everyone else stays in their own (a superuser in none
+        # sees every one).
+        return EVERY if role_of(user) in NATIONAL_ROLES else super().partnership_scope(user)
+
+
 districts = DistrictPolicy()
 locality_agreements = LocalityAgreementPolicy()
 negotiations = DistrictNegotiationPolicy()
 
-POLICIES = (districts, locality_agreements, negotiations)
+partnerships = PartnershipPolicy()
+
+POLICIES = (districts, locality_agreements, negotiations, partnerships)

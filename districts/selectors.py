@@ -1,7 +1,7 @@
 """Reads for districts: the districts themselves, their negotiation notes and status history. A page that
 needs a district's money or results asks the contracts and performance apps' selectors too."""
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from districts.models import (
@@ -93,3 +93,13 @@ def partnership_named(slug: str | None) -> County:
             f"no partnership “{slug}”: give a partnership's slug, e.g. {slugs[0] if slugs else 'leicestershire'}"
         )
     return partnership
+
+
+def population_by_partnership() -> dict[int, int]:
+    """Per partnership (by id), the residents of its districts (the sum of their populations). One query."""
+    return dict(
+        District.objects.order_by()
+        .values("county_id")
+        .annotate(residents=Sum("population"))
+        .values_list("county_id", "residents")
+    )

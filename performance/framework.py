@@ -481,7 +481,7 @@ def targets_import(*, dataset, user, reason: str) -> TargetsReport:
         raise TargetsImportInvalid(
             [ImportProblem(1, column, "this column is missing from the first row") for column in missing]
         )
-    resource = TargetResource()
+    resource = TargetResource(partnership=getattr(user, "partnership_id", None))
     result = resource.import_data(dataset, dry_run=False, raise_errors=False, use_transactions=True)
     problems = []
     for invalid in result.invalid_rows:

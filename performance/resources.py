@@ -32,6 +32,8 @@ class CodeWidget(widgets.ForeignKeyWidget):
     def __init__(self, model, *, required: bool, noun: str):
         super().__init__(model, field="code")
         self.required, self.noun = required, noun
+        #: For a model whose codes are unique within a partnership (providers): the partnership read in.
+        self.partnership: int | None = None
 
     def clean(self, value, row=None, **kwargs):
         text = "" if value is None else str(value).strip()
@@ -39,7 +41,10 @@ class CodeWidget(widgets.ForeignKeyWidget):
             if self.required:
                 raise ValueError(f"give the {self.noun}'s code")
             return None
-        found = self.model._default_manager.filter(code=text).first()
+        candidates = self.model._default_manager.filter(code=text)
+        if self.partnership is not None:
+            candidates = candidates.filter(**{self.model.partnership_path: self.partnership})
+        found = candidates.first()
         if found is None:
             raise ValueError(f"no {self.noun} has the code {text!r}")
         return found
@@ -157,9 +162,11 @@ class TargetResource(resources.ModelResource):
         skip_diff = True
         use_transactions = True
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, partnership: int | None = None, **kwargs):
         super().__init__(**kwargs)
         self.rows: list[TargetRow] = []
+        # A provider's code names it within the partnership of whoever imports (its own fields, deep-copied).
+        self.fields["provider"].widget.partnership = partnership
 
     def get_instance(self, instance_loader, row):
         return None  # every row is read as asked; the service finds what is stored

@@ -29,6 +29,7 @@ RESULT_FIELDS_WRITABLE: dict[Role, frozenset[str]] = {
     Role.LCC_OFFICER: ENTRY_FIELDS | {"target"},
     Role.FUNDER_REVIEWER: frozenset(),
     Role.PEER_REVIEWER: frozenset(),
+    Role.NATIONAL_REVIEWER: frozenset(),
 }
 
 #: A reviewer's verdict on a row, written only by a review (``results_validate``, the return page's verdicts),
@@ -40,6 +41,7 @@ RESULT_FIELDS_REVIEWED: dict[Role, frozenset[str]] = {
     Role.PROVIDER_STAFF: frozenset(),
     Role.FUNDER_REVIEWER: frozenset(),
     Role.PEER_REVIEWER: frozenset(),
+    Role.NATIONAL_REVIEWER: frozenset(),
 }
 
 #: The command line's operator (``import_returns``, run with no user) writes as an LCC officer does.

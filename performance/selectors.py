@@ -4,15 +4,17 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from contracts.models import Organisation, SubContract
+from contracts.models import Contract, Organisation, SubContract
+from contracts.policies import contracts as contract_policy
 from contracts.policies import subcontracts as subcontract_policy
 from contracts.selectors import providers_owing_returns
+from core.periods import format_financial_year
 from core.workflow import transition_refusal
 from districts.models import District
-from performance.models import Evidence, Indicator, ReportingPeriod, Result, Return, Target
+from performance.models import Evidence, Indicator, Rag, ReportingPeriod, Result, Return, Target
 from performance.policies import evidence as evidence_policy
 from performance.policies import returns as return_policy
 
@@ -171,6 +173,35 @@ def subcontract_for(user, return_obj: Return):
     year = return_obj.period.financial_year
     covering = SubContract.objects.filter(provider_id=return_obj.provider_id, start_year__lte=year, end_year__gte=year)
     return subcontract_policy.instances_for(user, "view", covering).order_by("-start_year").first()
+
+
+@dataclass(frozen=True)
+class OwnContract:
+    """The provider's own contract a return reports under (2010/11: each hub and LRC under its own contract,
+    paid from VAL's pool, review 2.5), and whether this person may open its page."""
+
+    contract: Contract
+    may_open: bool
+    year_label: str
+
+
+def own_contract_for(user, return_obj: Return) -> OwnContract | None:
+    """The provider's own contract covering the period's financial year, where there is one (read where no
+    sub-contract covers the year)."""
+    year = return_obj.period.financial_year
+    contract = (
+        Contract.objects.filter(
+            provider_id=return_obj.provider_id,
+            paid_from_pool_of__isnull=False,
+            start_year__lte=year,
+            end_year__gte=year,
+        )
+        .select_related("paid_from_pool_of")
+        .first()
+    )
+    return contract and OwnContract(
+        contract, contract_policy.user_can(user, "read", contract), format_financial_year(year)
+    )
 
 
 def return_results(return_obj: Return) -> QuerySet[Result]:
@@ -349,6 +380,18 @@ def periods_with_counts() -> QuerySet[ReportingPeriod]:
     ).order_by("-financial_year", "-quarter")
 
 
+def periods_of_partnership(periods: QuerySet[ReportingPeriod], partnership: int | None) -> QuerySet[ReportingPeriod]:
+    """The periods (of ``periods``) a partnership reports in: those holding one of its returns, and those nobody
+    reports in yet (a quarter just created is every partnership's to open). The calendar is shared, so without
+    this another partnership's quarters would show in the list. ``partnership`` None: every period."""
+    if partnership is None:
+        return periods
+    return periods.filter(
+        Exists(Return.objects.filter(period=OuterRef("pk"), provider__county_id=partnership))
+        | ~Exists(Return.objects.filter(period=OuterRef("pk")))
+    )
+
+
 # History ---------------------------------------------------------------------------------------------------
 
 HISTORY_FIELDS_RETURN = ["status", "review_comment", "reopened_after_lock"]
@@ -509,3 +552,80 @@ def district_latest_results(district: District) -> QuerySet[Result]:
         .select_related("indicator", "return_obj__provider", "return_obj__period")
         .order_by("indicator__code", "return_obj__provider__kind", "return_obj__provider__code")
     )
+
+
+# Across partnerships (the national comparison) --------------------------------------------------------------
+
+#: The only returns a comparison across partnerships counts: signed off by their partnership's LCC officer,
+#: never a draft, a return submitted or accepted but not yet signed off, or one sent back.
+SIGNED_OFF = Q(status=Return.Status.SIGNED_OFF)
+
+
+def signed_off_by_partnership(period: ReportingPeriod, partnerships: QuerySet) -> dict[int, dict]:
+    """Per partnership (of ``partnerships``, by id) with a signed-off return in the period: ``signed_off`` (its
+    signed-off returns), ``on_time`` (of those, submitted by the period's due date), and its signed-off results'
+    ``red``, ``amber``, ``green``, ``not_reported`` and ``total``. Two queries, whatever the number of
+    partnerships."""
+    returns = Return.objects.filter(SIGNED_OFF, period=period, provider__county__in=partnerships)
+    on_time = Q(submitted_at__date__lte=period.due_on) if period.due_on else Q(pk__in=[])
+    figures = {
+        row["partnership"]: {"signed_off": row["signed_off"], "on_time": row["on_time"]}
+        for row in returns.order_by()
+        .values(partnership=F("provider__county_id"))
+        .annotate(signed_off=Count("pk"), on_time=Count("pk", filter=on_time))
+    }
+    for row in _rag_counts(Result.objects.filter(return_obj__in=returns), "return_obj__provider__county_id"):
+        figures[row.pop("partnership")].update(row)
+    return figures
+
+
+def _rag_counts(results: QuerySet, partnership: str):
+    return (
+        results.order_by()
+        .values(partnership=F(partnership))
+        .annotate(
+            red=Count("pk", filter=Q(rag=Rag.RED)),
+            amber=Count("pk", filter=Q(rag=Rag.AMBER)),
+            green=Count("pk", filter=Q(rag=Rag.GREEN)),
+            not_reported=Count("pk", filter=~Q(rag__in=[Rag.RED, Rag.AMBER, Rag.GREEN])),
+            total=Count("pk"),
+        )
+    )
+
+
+def indicators_reported_by_partnerships(period: ReportingPeriod, partnerships: QuerySet) -> QuerySet:
+    """The indicator codes (with a name) that ``partnerships`` report in the period's signed-off returns, by
+    code: rows with ``code``, ``name`` and ``partnerships`` (how many of them report it: a code two or more
+    share is one to compare them by)."""
+    return (
+        Result.objects.filter(
+            return_obj__status=Return.Status.SIGNED_OFF,
+            return_obj__period=period,
+            return_obj__provider__county__in=partnerships,
+        )
+        .order_by()
+        .values(code=F("indicator__code"))
+        .annotate(
+            name=Min("indicator__short_name"), partnerships=Count("return_obj__provider__county_id", distinct=True)
+        )
+        .order_by("code")
+    )
+
+
+def indicator_signed_off_by_partnership(period: ReportingPeriod, code: str, partnerships: QuerySet) -> dict[int, dict]:
+    """Per partnership (by id) reporting the indicator ``code`` in the period's signed-off returns: its results'
+    ``red``, ``amber``, ``green``, ``not_reported`` and ``total``. One query."""
+    results = Result.objects.filter(
+        return_obj__status=Return.Status.SIGNED_OFF,
+        return_obj__period=period,
+        return_obj__provider__county__in=partnerships,
+        indicator__code=code,
+    )
+    return {row.pop("partnership"): row for row in _rag_counts(results, "return_obj__provider__county_id")}
+
+
+def periods_with_signed_off_returns() -> QuerySet[ReportingPeriod]:
+    """The periods holding a signed-off return of any partnership, newest first."""
+    return ReportingPeriod.objects.filter(
+        Exists(Return.objects.filter(SIGNED_OFF, period=OuterRef("pk")))
+    ).newest_first()

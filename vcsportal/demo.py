@@ -6,7 +6,7 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from contracts.models import Funder, Organisation
-from core.roles import SECOND_FACTOR_ROLES, Role
+from core.roles import NATIONAL_ROLES, SECOND_FACTOR_ROLES, Role
 from districts.models import County
 from vcsportal.models import User
 from vcsportal.people.roles import roles_sync
@@ -29,6 +29,8 @@ DEMO_USERS = [
     ("vac.hub", "Charlie Hub", Role.PROVIDER_STAFF, "VAC", None),
     ("lutterworth.lrc", "Lee Centre", Role.PROVIDER_STAFF, "LUTLRC", None),
     ("peer.reviewer", "Pat Chair", Role.PEER_REVIEWER, None, None),
+    # In no partnership: compares every partnership's signed-off figures.
+    ("national.reviewer", "Nadia National", Role.NATIONAL_REVIEWER, None, None),
 ]
 
 
@@ -36,6 +38,7 @@ DEMO_USERS = [
 def demo_users_create(*, password: str = DEMO_PASSWORD) -> list[User]:
     """Create (or reset) the demo users; needs the Leicestershire data loaded first."""
     users = []
+    partnership = County.objects.get(slug=DEMO_PARTNERSHIP)
     for username, full_name, role, organisation_code, funder_code in DEMO_USERS:
         first, last = full_name.split(" ", 1)
         user, _ = User.objects.update_or_create(
@@ -45,9 +48,11 @@ def demo_users_create(*, password: str = DEMO_PASSWORD) -> list[User]:
                 "last_name": last,
                 "email": f"{username}@example.org",
                 "role": role,
-                "organisation": Organisation.objects.get(code=organisation_code) if organisation_code else None,
-                "funder": Funder.objects.get(code=funder_code) if funder_code else None,
-                "partnership": County.objects.get(slug=DEMO_PARTNERSHIP),
+                "organisation": (
+                    Organisation.objects.get(code=organisation_code, county=partnership) if organisation_code else None
+                ),
+                "funder": Funder.objects.get(code=funder_code, county=partnership) if funder_code else None,
+                "partnership": None if role in NATIONAL_ROLES else partnership,
                 "is_staff": role == Role.LCC_OFFICER,
                 "is_superuser": False,
             },

@@ -221,7 +221,7 @@ def load_leicestershire() -> LoadReport:
 
     funders = {
         code: _upsert(
-            report, Funder, {"code": code}, {"name": name, "kind": kind, "is_group": is_group, "county": county}
+            report, Funder, {"code": code, "county": county}, {"name": name, "kind": kind, "is_group": is_group}
         )
         for code, name, kind, is_group in FUNDERS
     }
@@ -229,8 +229,8 @@ def load_leicestershire() -> LoadReport:
         code: _upsert(
             report,
             Organisation,
-            {"code": code},
-            {"name": name, "kind": kind, "county": county, "district": districts[slug] if slug else None},
+            {"code": code, "county": county},
+            {"name": name, "kind": kind, "district": districts[slug] if slug else None},
         )
         for code, name, kind, slug in ORGANISATIONS
     }

@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from core.roles import PROVIDER_ROLES, Role
+from core.roles import NATIONAL_ROLES, PROVIDER_ROLES, Role
 
 
 class User(AbstractUser):
@@ -43,12 +43,22 @@ class User(AbstractUser):
                 name="provider_roles_have_an_organisation",
                 condition=~models.Q(role__in=["cio_staff", "provider_staff"]) | models.Q(organisation__isnull=False),
             ),
+            # A national reviewer reads across partnerships, so belongs to none (and to no provider or funder).
+            models.CheckConstraint(
+                name="national_roles_belong_to_no_partnership",
+                condition=~models.Q(role="national_reviewer")
+                | models.Q(partnership__isnull=True, organisation__isnull=True, funder__isnull=True),
+            ),
         ]
 
     def clean(self):
         super().clean()
         if self.role in PROVIDER_ROLES and self.organisation_id is None:
             raise ValidationError({"organisation": "CIO and hub or LRC staff must belong to an organisation."})
+        if self.role in NATIONAL_ROLES and (self.partnership_id or self.organisation_id or self.funder_id):
+            raise ValidationError(
+                "A national reviewer reads across partnerships: leave the partnership, organisation and funder empty."
+            )
 
     @property
     def role_label(self) -> str:

@@ -21,6 +21,12 @@ class Link:
 
 NAVIGATION: list[Link] = [
     Link(
+        "national:comparison",
+        "Partnerships compared",
+        "Every partnership's signed-off figures side by side.",
+        "portal.compare_partnerships",
+    ),
+    Link(
         "performance:my_returns",
         "My returns",
         "Your organisation's quarterly returns.",
@@ -114,7 +120,7 @@ NAVIGATION: list[Link] = [
         "api_token",
         "API token",
         "Your personal token for the portal's API.",
-        "portal.view_dashboard",
+        "portal.use_api",
     ),
     Link(
         "contracts:my_subcontract",

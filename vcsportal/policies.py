@@ -13,7 +13,12 @@ from vcsportal.models import User
 
 class PersonPolicy(Policy):
     model = User
-    permissions = {"portal.manage_people": "view"}
+    permissions = {"portal.manage_people": "view", "portal.use_api": "use_api"}
+
+    def rule_use_api(self, user) -> Q | None:
+        """The API (its root, schema and docs) and one's own token for it: everyone in a partnership, whose
+        pages the API mirrors; a national role, which reads none of them, is refused by the base policy."""
+        return Q(pk=user.pk)
 
     def rule_view(self, user) -> Q | None:
         """The people pages: the whole list and each person's page."""

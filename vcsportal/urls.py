@@ -43,6 +43,7 @@ urlpatterns = [
     path("", include("performance.urls")),
     path("notifications/", include("notifications.urls")),
     path("reports/", include("vcsportal.reports.urls")),
+    path("national/", include("vcsportal.pages.national")),
     path("open-data/", include((giving360_urlpatterns, "opendata"))),
     path("api/", include("vcsportal.api.urls")),
     path("account/api-token/", views.ApiTokenView.as_view(), name="api_token"),

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
 from django.urls import reverse, reverse_lazy
@@ -127,6 +128,11 @@ class ApiTokenView(TemplateView):
 
     template_name = "api/token.html"
     http_method_names = ["get", "post", "head"]
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("portal.use_api"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -11,11 +11,13 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
+from contracts.models import Organisation
 from core.views import Confirmation, SiteWidePermissionMixin, confirmation_page, dry_run, is_confirmed
 from core.workflow import declared, may_fire, transition_refusal, transitions_for
 from performance.forms import CommentForm, ResultRowForm, ReturnVersionForm, ValidationForm
 from performance.models import Return
 from performance.selectors import (
+    own_contract_for,
     previous_return_for,
     provider_home,
     return_for_user,
@@ -225,6 +227,8 @@ class ReturnDetailView(View):
             ]
         context["previous_return"] = previous_return_for(request.user, return_obj)
         context["subcontract"] = subcontract_for(request.user, return_obj)
+        if context["subcontract"] is None and return_obj.provider.kind != Organisation.Kind.CIO:
+            context["own_contract"] = own_contract_for(request.user, return_obj)
         return render(request, self.template_name, context, status=status)
 
     def post(self, request, pk):

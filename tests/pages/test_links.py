@@ -3,13 +3,15 @@ indicator name links to its history page (a walk over every page of the URLconf,
 it), and a return links to the same provider's previous return and to its sub-contract where the user may see
 them."""
 
+import io
 from html.parser import HTMLParser
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from contracts.models import SubContract
+from contracts.models import Contract, SubContract
 from disputes.services import dispute_raise
 from performance.models import Indicator, Result, Return
 from tests.notifications.test_events import submitted, user
@@ -117,12 +119,22 @@ def test_the_change_table_links_each_indicator_to_its_page(funder_client):
 def test_a_return_links_to_the_providers_previous_return_and_its_sub_contract_where_the_user_may_see_them(login):
     vasl_q3 = Return.objects.get(provider__code="VASL", period__financial_year=2010, period__quarter=3)
     vasl_q2 = Return.objects.get(provider__code="VASL", period__financial_year=2010, period__quarter=2)
-    subcontract = SubContract.objects.get(provider__code="VASL")
+    own_contract = Contract.objects.get(provider__code="VASL", start_year=2010)
     page = login("vasl.hub").get(vasl_q3.get_absolute_url()).content.decode()
     assert f'href="{vasl_q2.get_absolute_url()}" id="previous-return"' in page
-    assert f'href="{subcontract.get_absolute_url()}" id="subcontract"' in page
+    # 2010/11: the hub reported under its own contract (review 2.5), not a sub-contract; the hub reads its
+    # reference but does not open the contract's money.
+    assert 'id="subcontract"' not in page
+    assert f"{own_contract.reference}: its own contract for 2010/11" in page
+    assert f'href="{own_contract.get_absolute_url()}"' not in page
     page = login("lcc.officer").get(vasl_q3.get_absolute_url()).content.decode()
-    assert 'id="previous-return"' in page and 'id="subcontract"' in page
+    assert 'id="previous-return"' in page and f'href="{own_contract.get_absolute_url()}"' in page
+    # From 2011/12 the hub reports under its sub-contract of the CIO contract.
+    subcontract = SubContract.objects.get(provider__code="VASL")
+    call_command("open_period", "2011/12 Q1", "--due", "2011-07-31", stdout=io.StringIO())
+    vasl_2011 = Return.objects.get(provider__code="VASL", period__financial_year=2011, period__quarter=1)
+    page = login("vasl.hub").get(vasl_2011.get_absolute_url()).content.decode()
+    assert f'href="{subcontract.get_absolute_url()}" id="subcontract"' in page and 'id="own-contract"' not in page
     # The CIO reports under the contract itself: no sub-contract; its previous return is 2010/11 Q2.
     val_q3 = Return.objects.get(provider__code="VAL", period__financial_year=2010, period__quarter=3)
     page = login("val.staff").get(val_q3.get_absolute_url()).content.decode()

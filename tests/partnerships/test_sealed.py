@@ -21,6 +21,7 @@ from django.db import models
 from contracts import policies as contract_policies
 from contracts.models import Contract, Organisation
 from core.policies import Policy
+from core.roles import NATIONAL_ROLES
 from disputes import policies as dispute_policies
 from districts import policies as district_policies
 from districts.models import County, District
@@ -65,7 +66,8 @@ SHARED = {
     "performance.SourceContradiction": SOURCES,
 }
 
-LEICESTERSHIRE_ROLES = [user[0] for user in DEMO_USERS]
+#: The demo users in Leicestershire (the national reviewer, in none, compares every partnership by design).
+LEICESTERSHIRE_ROLES = [user[0] for user in DEMO_USERS if user[2] not in NATIONAL_ROLES]
 OTHER = "synthetic-001"
 #: What would show that a page holds the other partnership's objects: its codes and names.
 OTHER_MARKS = re.compile(rb"S001-|Synthetic (County|District|CIO|Hub|LRC|Health)|synthetic-001")
@@ -88,6 +90,8 @@ MODELS_BY_PREFIX = {
     "people:": "vcsportal.User",
     "districts:agreement": "districts.LocalityAgreement",
     "districts:negotiation": "districts.DistrictNegotiation",
+    # A new sub-contract is made under a contract: its pk is the contract's (before the prefix below).
+    "contracts:subcontract_create": "contracts.Contract",
     "contracts:subcontract": "contracts.SubContract",
     "performance:return": "performance.Return",
     "performance:evidence": "performance.Evidence",

@@ -116,7 +116,8 @@ def test_the_service_refuses_the_same_as_the_page():
 
 
 #: Who opens a document kept against VASL's 2010/11 Q3 draft: whoever may read the return (its own staff and
-#: LCC); funders, the CIO (a draft is its provider's own), other providers and the peer member find nothing.
+#: LCC); funders, the CIO (a draft is its provider's own), other providers, the peer member and the national
+#: reviewer find nothing.
 DRAFT_EVIDENCE_READERS = {
     "lcc.officer": 200,
     "funder.reviewer": 404,
@@ -125,6 +126,7 @@ DRAFT_EVIDENCE_READERS = {
     "vac.hub": 404,
     "lutterworth.lrc": 404,
     "peer.reviewer": 404,
+    "national.reviewer": 404,
 }
 
 

@@ -238,9 +238,17 @@ def test_open_period_command_creates_a_return_for_every_live_provider_and_is_ide
 def test_open_period_leaves_out_providers_whose_subcontract_has_ended():
     from contracts.models import SubContract
 
+    # 2011/12: every hub and LRC reports under its sub-contract of the CIO contract (in 2010/11 each was
+    # under its own contract, which a sub-contract's status does not touch).
+    owing = {
+        r.provider.code
+        for r in period_open(financial_year=2011, quarter=1, due_on=datetime.date(2011, 7, 31)).returns_created
+    }
+    assert "SYSLRC" in owing
+    Return.objects.filter(period__financial_year=2011).delete()
     SubContract.objects.filter(provider__code="SYSLRC").update(status="ended")
-    report = period_open(financial_year=2010, quarter=4, due_on=datetime.date(2011, 4, 30))
-    assert len(report.returns_created) == 10
+    report = period_open(financial_year=2011, quarter=1, due_on=datetime.date(2011, 7, 31))
+    assert {r.provider.code for r in report.returns_created} == owing - {"SYSLRC"}
     assert not Return.objects.filter(provider__code="SYSLRC", period=report.period).exists()
     # No contract covers 2013/14: nobody owes a return.
     assert period_open(financial_year=2013, quarter=1, due_on=datetime.date(2013, 7, 31)).returns_created == []

@@ -1,7 +1,7 @@
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework import routers
+from rest_framework import permissions, routers
 
 from vcsportal.api import views
 
@@ -29,11 +29,19 @@ router.register("results", views.ResultViewSet, basename="result")
 
 urlpatterns = [
     # The schema answers a token as well as a session (DRF's authentication; 401 when signed out).
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(permission_classes=[permissions.IsAuthenticated, views.UsesTheApi]),
+        name="schema",
+    ),
     # The docs are a page for people: a signed-out browser is sent to the login form.
     path(
         "docs/",
-        login_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html")),
+        login_required(
+            permission_required("portal.use_api", raise_exception=True)(
+                SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html")
+            )
+        ),
         name="docs",
     ),
     path("summary/", views.SummaryView.as_view(), name="summary"),

@@ -30,6 +30,8 @@ from performance import dashboard
 from performance import policies as performance_policies
 from performance.filters import summary_filters
 from performance.models import Indicator, ReportingPeriod, Result, Return
+from performance.policies import figures_partnership
+from performance.selectors import periods_of_partnership
 from performance.services import ReturnRefused, StaleReturn
 from vcsportal.api import filters as api_filters
 from vcsportal.api import serializers
@@ -174,6 +176,10 @@ class PeriodViewSet(PortalReadOnlyViewSet):
     filterset_class = api_filters.PeriodListFilter
     ordering_fields = ["financial_year", "quarter", "due_on"]
     ordering = ["financial_year", "quarter"]
+
+    def base_queryset(self):
+        # The calendar is shared: the list holds the quarters the user's partnership reports in.
+        return periods_of_partnership(self.queryset.all(), figures_partnership(self.request.user))
 
 
 @extend_schema_view(list=extend_schema(summary="Indicators"), retrieve=extend_schema(summary="An indicator"))
@@ -414,5 +420,13 @@ class SummaryView(APIView):
         return Response(dashboard.pmf_summary(filters))
 
 
+class UsesTheApi(permissions.BasePermission):
+    """The API is for people whose pages it mirrors (``portal.use_api``): a national reviewer, who reads none
+    of them, is refused even its root and schema."""
+
+    def has_permission(self, request, view):
+        return request.user.has_perm("portal.use_api")
+
+
 class APIRootView(routers.APIRootView):
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [permissions.IsAuthenticated, UsesTheApi]

@@ -4,13 +4,18 @@ from contracts.models import Funder, Organisation
 from contracts.policies import funders as funder_policy
 from contracts.policies import organisations as organisation_policy
 from core.forms import PortalForm
-from core.roles import ROLE_SUMMARIES, Role
+from core.roles import NATIONAL_ROLES, ROLE_SUMMARIES, Role
 
 REASON_HELP = "Kept with the change, for the record: who asked for it, or why."
 
 
+def _partnership_roles() -> list[Role]:
+    """The roles of people in a partnership: a national role (in none) is set up by a site administrator."""
+    return [role for role in Role if role not in NATIONAL_ROLES]
+
+
 def _role_choices():
-    return [(role.value, role.label) for role in Role]
+    return [(role.value, role.label) for role in _partnership_roles()]
 
 
 class RoleFields(PortalForm):
@@ -40,7 +45,9 @@ class RoleFields(PortalForm):
     def __init__(self, *args, manager=None, **kwargs):
         """``manager``: the person filling it in, whose partnership's organisations and funders are offered."""
         super().__init__(*args, **kwargs)
-        self.fields["role"].help_text = " ".join(f"{role.label}: {ROLE_SUMMARIES[role]}" for role in Role)
+        self.fields["role"].help_text = " ".join(
+            f"{role.label}: {ROLE_SUMMARIES[role]}" for role in _partnership_roles()
+        )
         if manager is not None:
             for name, policy in (("organisation", organisation_policy), ("funder", funder_policy)):
                 self.fields[name].queryset = policy.instances_for(manager, "view", self.fields[name].queryset)

@@ -18,7 +18,7 @@ from django.utils.http import urlsafe_base64_encode
 from rest_framework.authtoken.models import Token
 
 from contracts.models import Funder, Organisation
-from core.roles import PROVIDER_ROLES, Role
+from core.roles import NATIONAL_ROLES, PROVIDER_ROLES, Role
 from districts.models import County
 from vcsportal.models import PersonChange, User
 from vcsportal.people.roles import person_role_sync
@@ -44,6 +44,11 @@ def _role_fields(role, organisation: Organisation | None, funder: Funder | None)
         role = Role(role)
     except ValueError:
         raise ValidationError({"role": "Choose a role from the list."}) from None
+    if role in NATIONAL_ROLES:
+        # The people pages manage one partnership's people; a national reviewer belongs to none.
+        raise ValidationError(
+            {"role": "A national reviewer belongs to no partnership: a site administrator sets one up."}
+        )
     if role in PROVIDER_ROLES:
         if organisation is None:
             raise ValidationError({"organisation": "Choose the organisation this person works for."})
