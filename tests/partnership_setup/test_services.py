@@ -241,6 +241,8 @@ def test_a_code_of_another_partnership_is_refused(unchanged):
         str(problem).startswith("sheet Districts, row 2, column B (Slug): “blaby” is already used by the partnership")
         for problem in report.problems
     )
+    # Provider and funder codes are unique within a partnership only: Rutland may have its own VAL and LCC.
+    assert not [problem for problem in report.problems if problem.sheet in ("Funders", "Organisations")]
 
 
 @pytest.mark.parametrize(

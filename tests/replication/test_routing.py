@@ -41,6 +41,7 @@ LAGGING_PAGES = {
     "reports:index",
     "reports:pack",
     "reports:pack_pdf",
+    "national:comparison",  # every partnership's signed-off figures, published
 }
 
 

@@ -189,6 +189,8 @@ class _Setup:
                 Funder,
                 {"code": "code"},
                 {"name": "name", "kind": "kind", "is_group": "is_group", "org_id": "org_id"},
+                # Codes are unique within a partnership: another council may have its own LCC.
+                extra_lookup={"county": self.county},
                 owned=True,
             )
             self.keep(self.funders, ("funder", row["code"]), row["code"], funder)
@@ -206,6 +208,8 @@ class _Setup:
                 Organisation,
                 {"code": "code"},
                 {"name": "name", "kind": "kind", "org_id": "org_id"},
+                # Codes are unique within a partnership: another council may have its own VAL.
+                extra_lookup={"county": self.county},
                 # Written as the model keeps it, so a second run finds nothing to change.
                 extra={"district": district, "postcode": normalise_postcode(row["postcode"])},
                 owned=True,
@@ -483,7 +487,7 @@ class _Setup:
         columns.update(lookup)
         obj = model.objects.filter(**where).first()
         if obj is None:
-            obj = model(**where, **wanted)
+            obj = model(**{**where, **wanted})
             return self.save(row, obj, columns, created=True)
         if owned and obj.county_id != self.county.pk:
             first = next(iter(lookup))
